@@ -1,0 +1,5 @@
+"""Allow `python -m netruimte`."""
+
+from netruimte.cli import main
+
+main()

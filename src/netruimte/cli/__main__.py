@@ -1,0 +1,5 @@
+"""Allow `python -m netruimte.cli`."""
+
+from netruimte.cli import main
+
+main()
