@@ -1,0 +1,241 @@
+"""Congestion per asset from a year of power flow, in the shape the congestion core takes.
+
+An asset is congested when a line or transformer is loaded above 100% or a node's voltage
+leaves the 0.90-1.10 pu band. Each violation is turned into a shortage in MW, per direction,
+so the same event extraction and flex expectation as for area totals can run on it:
+
+- Line or transformer: shortage = (loading - 1) x rated power (MVA at rated voltage, taken as
+  MW: flex is bought as active power). The direction is *offtake* when the power flows away
+  from the source (downstream), *feed-in* when it flows back towards it.
+- Node voltage: shortage = distance outside the band (pu) / dU/dP (pu per MW), the voltage
+  sensitivity of that node to active power, computed by the engine itself at the worst step.
+  Under-voltage is offtake congestion, over-voltage is feed-in congestion.
+
+The area takes its worst asset: at each time step the area's shortage in a direction is the
+largest shortage of any asset in that direction (the binding constraint at that moment).
+
+All arrays are asset-major (A, T) or (T,) on the tz-aware UTC axis of the power flow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from power_grid_model import ComponentType, LoadGenType, PowerGridModel, initialize_array
+from power_grid_model import DatasetType as DT
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import shortest_path
+
+from netruimte.grid.model import GridModel
+from netruimte.grid.powerflow import PowerFlowEngine, PowerFlowResult
+
+U_MIN_PU = 0.90
+U_MAX_PU = 1.10
+LOADING_MAX = 1.0
+MIN_SENSITIVITY_PU_PER_MW = 1e-6  # floor so a stiff node cannot turn a tiny deviation into GW
+
+
+@dataclass
+class AssetCongestion:
+    """Per-asset and per-area congestion over time.
+
+    `assets` has one row per asset (lines, transformers, nodes; see `GridModel.asset_table`)
+    and the row order of every (A, T) array. `overload_pu` is the loading above 1.0 for
+    branches and the distance outside the voltage band for nodes.
+    """
+
+    time_utc: pd.DatetimeIndex
+    assets: pd.DataFrame
+    loading: np.ndarray  # (A, T) branch loading fraction; voltage u_pu for nodes
+    overload_pu: np.ndarray  # (A, T) >= 0
+    shortage_offtake_mw: np.ndarray  # (A, T) >= 0
+    shortage_feedin_mw: np.ndarray  # (A, T) >= 0
+    area_shortage_offtake_mw: np.ndarray  # (T,) worst asset per step
+    area_shortage_feedin_mw: np.ndarray  # (T,)
+    area_worst_asset_offtake: np.ndarray  # (T,) row index into assets, -1 when none
+    area_worst_asset_feedin: np.ndarray  # (T,)
+
+    def summary(self) -> pd.DataFrame:
+        """One row per asset: worst loading or voltage, hours congested, MWh per direction."""
+        step_h = (
+            (self.time_utc[1] - self.time_utc[0]).total_seconds() / 3600.0
+            if len(self.time_utc) > 1
+            else 0.25
+        )
+        table = self.assets.copy()
+        is_node = (table["kind"] == "node").to_numpy()
+        table["max_loading"] = np.where(is_node, np.nan, self.loading.max(axis=1))
+        table["u_min_pu"] = np.where(is_node, self.loading.min(axis=1), np.nan)
+        table["u_max_pu"] = np.where(is_node, self.loading.max(axis=1), np.nan)
+        congested = (self.shortage_offtake_mw > 0) | (self.shortage_feedin_mw > 0)
+        table["hours_congested"] = congested.sum(axis=1) * step_h
+        table["offtake_mwh"] = self.shortage_offtake_mw.sum(axis=1) * step_h
+        table["feedin_mwh"] = self.shortage_feedin_mw.sum(axis=1) * step_h
+        table["max_shortage_offtake_mw"] = self.shortage_offtake_mw.max(axis=1)
+        table["max_shortage_feedin_mw"] = self.shortage_feedin_mw.max(axis=1)
+        return table
+
+
+def node_depth(model: GridModel) -> np.ndarray:
+    """Number of switched-on branches between each node and the nearest source (input order)."""
+    nodes = model.node_ids
+    index = pd.Series(np.arange(len(nodes)), index=nodes)
+    rows, cols = [], []
+    for comp in (ComponentType.line, ComponentType.transformer, ComponentType.link):
+        arr = model.input_data.get(comp)
+        if arr is None or not len(arr):
+            continue
+        on = (arr["from_status"] == 1) & (arr["to_status"] == 1)
+        rows.append(index.loc[arr["from_node"][on]].to_numpy())
+        cols.append(index.loc[arr["to_node"][on]].to_numpy())
+    r = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+    c = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
+    graph = coo_matrix((np.ones(len(r)), (r, c)), shape=(len(nodes), len(nodes))).tocsr()
+    src = model.input_data[ComponentType.source]
+    src_idx = index.loc[src["node"][src["status"] == 1]].to_numpy()
+    dist = shortest_path(graph, directed=False, unweighted=True, indices=src_idx)
+    return np.atleast_2d(dist).min(axis=0)
+
+
+def downstream_sign(model: GridModel) -> np.ndarray:
+    """+1 where a branch's from node is nearer the source than its to node, else -1.
+
+    Lines then transformers, input order. Positive `p_from` times this sign is flow away from
+    the source (offtake direction). Where both ends are equally far (a meshed tie) the branch's
+    own orientation is kept.
+    """
+    depth = node_depth(model)
+    index = pd.Series(np.arange(len(model.node_ids)), index=model.node_ids)
+    signs = []
+    for comp in (ComponentType.line, ComponentType.transformer):
+        arr = model.input_data.get(comp)
+        if arr is None or not len(arr):
+            continue
+        d_from = depth[index.loc[arr["from_node"]].to_numpy()]
+        d_to = depth[index.loc[arr["to_node"]].to_numpy()]
+        signs.append(np.where(d_from <= d_to, 1.0, -1.0))
+    return np.concatenate(signs) if signs else np.zeros(0)
+
+
+def voltage_sensitivity_pu_per_mw(
+    engine: PowerFlowEngine,
+    update: dict[ComponentType, dict[str, np.ndarray]],
+    step: int,
+    node_index: np.ndarray,
+) -> np.ndarray:
+    """dU/dP at each node in `node_index` (pu per MW of extra load), at one time step.
+
+    One small batch: the operating point of `step` plus, per node, the same with 1 MW more
+    load at that node (an extra constant-power load the model does not otherwise carry).
+    """
+    model = engine.model
+    k = len(node_index)
+    if k == 0:
+        return np.zeros(0)
+    data = dict(model.input_data)
+    loads = data.get(ComponentType.sym_load)
+    all_ids = np.concatenate([a["id"] for a in data.values() if len(a)])
+    extra = initialize_array(DT.input, ComponentType.sym_load, k)
+    extra["id"] = all_ids.max() + 1 + np.arange(k)
+    extra["node"] = model.node_ids[node_index]
+    extra["status"] = 1
+    extra["type"] = LoadGenType.const_power
+    extra["p_specified"] = 0.0
+    extra["q_specified"] = 0.0
+    data[ComponentType.sym_load] = extra if loads is None else np.concatenate([loads, extra])
+    n_old = 0 if loads is None else len(loads)
+    upd: dict[ComponentType, dict[str, np.ndarray]] = {}
+    for comp, attrs in update.items():
+        upd[comp] = {a: np.repeat(v[step : step + 1], k + 1, axis=0) for a, v in attrs.items()}
+    p = np.zeros((k + 1, n_old + k))
+    q = np.zeros((k + 1, n_old + k))
+    if ComponentType.sym_load in upd:
+        p[:, :n_old] = upd[ComponentType.sym_load]["p_specified"]
+        q[:, :n_old] = upd[ComponentType.sym_load]["q_specified"]
+    p[1 + np.arange(k), n_old + np.arange(k)] = 1e6
+    upd[ComponentType.sym_load] = {"p_specified": p, "q_specified": q}
+    pgm = PowerGridModel(data)
+    out = pgm.calculate_power_flow(
+        update_data=upd,
+        calculation_method=engine._pgm_method,
+        error_tolerance=engine.tolerance_pu,
+        max_iterations=engine.max_iterations,
+        threading=engine.threads,
+        output_component_types={ComponentType.node: ["u_pu"]},
+    )
+    u = out[ComponentType.node]["u_pu"]
+    sens = u[0, node_index] - u[1 + np.arange(k), node_index]
+    return np.maximum(sens, MIN_SENSITIVITY_PU_PER_MW)
+
+
+def asset_congestion(
+    engine: PowerFlowEngine,
+    result: PowerFlowResult,
+    update: dict[ComponentType, dict[str, np.ndarray]],
+    u_min_pu: float = U_MIN_PU,
+    u_max_pu: float = U_MAX_PU,
+) -> AssetCongestion:
+    """Shortage per asset and direction, and the area's worst asset, from a power flow.
+
+    `update` is the batch update the result came from; it is needed only to ask the engine for
+    flow directions and voltage sensitivities on the few steps that are congested.
+    """
+    model = engine.model
+    assets = model.asset_table()
+    n_t = result.n_steps
+    loading_b = np.concatenate([result.line_loading, result.transformer_loading], axis=1).T
+    n_b = loading_b.shape[0]
+    u = result.u_pu.T  # (N, T)
+    rating = assets["rating_mva"].to_numpy()[:n_b]
+
+    over_b = np.maximum(loading_b - LOADING_MAX, 0.0)
+    short_b = over_b * rating[:, None]
+    off_b = np.zeros_like(short_b)
+    feed_b = np.zeros_like(short_b)
+    hot_steps = np.flatnonzero(over_b.any(axis=0))
+    if len(hot_steps):
+        p_from = engine.branch_p_from_mw(update, hot_steps).T  # (B, H)
+        downstream = (p_from * downstream_sign(model)[:, None]) >= 0
+        hot = short_b[:, hot_steps]
+        off_b[:, hot_steps] = np.where(downstream, hot, 0.0)
+        feed_b[:, hot_steps] = np.where(downstream, 0.0, hot)
+
+    under = np.maximum(u_min_pu - u, 0.0)
+    over = np.maximum(u - u_max_pu, 0.0)
+    off_n = np.zeros_like(u)
+    feed_n = np.zeros_like(u)
+    for dev, out in ((under, off_n), (over, feed_n)):
+        bad_nodes = np.flatnonzero(dev.any(axis=1))
+        if len(bad_nodes):
+            worst_step = int(np.argmax(dev[bad_nodes].max(axis=0)))
+            sens = voltage_sensitivity_pu_per_mw(engine, update, worst_step, bad_nodes)
+            out[bad_nodes] = dev[bad_nodes] / sens[:, None]
+
+    loading = np.concatenate([loading_b, u], axis=0)
+    overload = np.concatenate([over_b, under + over], axis=0)
+    short_off = np.concatenate([off_b, off_n], axis=0)
+    short_feed = np.concatenate([feed_b, feed_n], axis=0)
+    area_off, worst_off = _worst(short_off, n_t)
+    area_feed, worst_feed = _worst(short_feed, n_t)
+    return AssetCongestion(
+        time_utc=result.time_utc,
+        assets=assets,
+        loading=loading,
+        overload_pu=overload,
+        shortage_offtake_mw=short_off,
+        shortage_feedin_mw=short_feed,
+        area_shortage_offtake_mw=area_off,
+        area_shortage_feedin_mw=area_feed,
+        area_worst_asset_offtake=worst_off,
+        area_worst_asset_feedin=worst_feed,
+    )
+
+
+def _worst(shortage: np.ndarray, n_t: int) -> tuple[np.ndarray, np.ndarray]:
+    if shortage.shape[0] == 0:
+        return np.zeros(n_t), np.full(n_t, -1)
+    worst = shortage.argmax(axis=0)
+    value = shortage[worst, np.arange(n_t)]
+    return value, np.where(value > 0, worst, -1)
