@@ -164,7 +164,9 @@ class PowerFlowEngine:
         if ComponentType.transformer in out:
             tr = out[ComponentType.transformer]
             if self.transformer_loading == "current":
-                tr_loading = np.maximum(tr["i_from"] / self._i_n_from_a, tr["i_to"] / self._i_n_to_a)
+                tr_loading = np.maximum(
+                    tr["i_from"] / self._i_n_from_a, tr["i_to"] / self._i_n_to_a
+                )
             else:
                 tr_loading = tr["loading"]
         else:

@@ -68,7 +68,7 @@ def _vector_group_from(std_type: object, shift_degree: float) -> str:
     match = _VECTOR_GROUP.search(str(std_type)) if isinstance(std_type, str) else None
     if match:
         return "".join(match.groups())
-    clock = int(round(float(shift_degree) / 30.0)) % 12
+    clock = round(float(shift_degree) / 30.0) % 12
     return f"Dyn{clock}" if clock % 2 else f"YNyn{clock}"
 
 
@@ -144,10 +144,12 @@ def load_simbench(code: str, with_profiles: bool = True) -> SimbenchGrid:
     for table in ("bus", "line", "trafo", "sgen", "ext_grid"):
         if (table, None) in idx and "name" in net[table]:
             ser = idx[(table, None)]
-            names.update(zip(ser.to_numpy().tolist(), net[table].loc[ser.index, "name"].astype(str)))
+            labels = net[table].loc[ser.index, "name"].astype(str)
+            names.update(zip(ser.to_numpy().tolist(), labels, strict=True))
     load_map = idx.get(("load", "const_power"))
     if load_map is not None:
-        names.update(zip(load_map.to_numpy().tolist(), net.load.loc[load_map.index, "name"].astype(str)))
+        labels = net.load.loc[load_map.index, "name"].astype(str)
+        names.update(zip(load_map.to_numpy().tolist(), labels, strict=True))
 
     load_p = load_q = sgen_p = None
     profiles = None
