@@ -12,7 +12,7 @@ class InputError(Exception):
 
     problem: str
     file: str | Path | None = None
-    row: int | None = None
+    row: int | str | None = None
     column: str | None = None
 
     def __str__(self) -> str:

@@ -1,0 +1,1 @@
+"""Flex expectation: annual statistics, and forecasts (forecast/: monthly, day-ahead)."""

@@ -1,0 +1,137 @@
+"""The annual flex expectation per area and direction: how often, how long, when, how much.
+
+From the congestion events of every weather year: events, hours and MWh per year (mean, P50
+and P90 across weather years), block durations (P50/P95/max), shortage MW (max, P95), the
+probability that a year has congestion at all, and month×hour / weekday×hour heatmaps of
+congested hours in local time (Europe/Amsterdam).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from netruimte.congestion.events import CongestedSteps, EventTable, events_from_cube
+from netruimte.congestion.shortage import DIRECTIONS
+from netruimte.stats import grouped_max, grouped_quantile
+from netruimte.timeaxis import STEP_H, local_calendar
+
+NOTICE = "day-ahead"  # conditions of the ask: CBC-A calls are announced the day before
+
+
+@dataclass
+class FlexExpectation:
+    """Per (area, direction) statistics plus heatmaps, for one load cube."""
+
+    table: pd.DataFrame  # one row per area and direction
+    heatmap_month_hour: np.ndarray  # (A, 2, 12, 24) congested hours per year (mean over w)
+    heatmap_weekday_hour: np.ndarray  # (A, 2, 7, 24)
+    events_per_month: np.ndarray  # (A, 2, 12) events per year starting in each month
+    events: dict[str, EventTable]
+    area_ids: list[str]
+    weather_labels: tuple[str, ...]
+
+    def heatmap_frame(self) -> pd.DataFrame:
+        """Long table: area_id, direction, month, hour, hours_per_year."""
+        a, d, m, h = np.indices(self.heatmap_month_hour.shape)
+        frame = pd.DataFrame(
+            {
+                "area_id": np.asarray(self.area_ids, dtype=object)[a.ravel()],
+                "direction": np.asarray(DIRECTIONS, dtype=object)[d.ravel()],
+                "month": m.ravel() + 1,
+                "hour": h.ravel(),
+                "hours_per_year": self.heatmap_month_hour.ravel(),
+            }
+        )
+        return frame[frame["hours_per_year"] > 0].reset_index(drop=True)
+
+
+def _across_years(per_series: np.ndarray, n_years: int, n_areas: int) -> dict[str, np.ndarray]:
+    per_year = per_series.reshape(n_years, n_areas)
+    return {
+        "mean": per_year.mean(axis=0),
+        "p50": np.percentile(per_year, 50, axis=0),
+        "p90": np.percentile(per_year, 90, axis=0),
+    }
+
+
+def expectation_for_direction(
+    events: EventTable,
+    steps: CongestedSteps,
+    n_years: int,
+    n_areas: int,
+    month: np.ndarray,
+    hour: np.ndarray,
+    weekday: np.ndarray,
+) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, np.ndarray]:
+    """Statistics of one direction: columns per area, and the heatmaps (A, 12, 24), (A, 7, 24)."""
+    n_series = n_years * n_areas
+    area_of_event = events.series % n_areas
+    area_of_step = steps.series % n_areas
+    cols: dict[str, np.ndarray] = {}
+    for name, per_series in (
+        ("events_per_year", np.bincount(events.series, minlength=n_series).astype(float)),
+        ("hours_per_year", np.bincount(steps.series, minlength=n_series) * STEP_H),
+        ("mwh_per_year", np.bincount(events.series, weights=events.energy_mwh, minlength=n_series)),
+        ("peak_mw", grouped_max(events.peak_mw, events.series, n_series)),
+    ):
+        for stat, values in _across_years(per_series, n_years, n_areas).items():
+            cols[f"{name}_{stat}"] = values
+    years_with = np.bincount(events.series, minlength=n_series).reshape(n_years, n_areas) > 0
+    cols["probability_any"] = years_with.mean(axis=0)
+    dur = events.duration_h
+    cols["duration_h_p50"] = grouped_quantile(dur, area_of_event, n_areas, 0.5)
+    cols["duration_h_p95"] = grouped_quantile(dur, area_of_event, n_areas, 0.95)
+    cols["duration_h_max"] = grouped_max(dur, area_of_event, n_areas)
+    cols["mw_max"] = grouped_max(steps.shortage_mw, area_of_step, n_areas)
+    cols["mw_p95"] = grouped_quantile(steps.shortage_mw, area_of_step, n_areas, 0.95)
+    cols["mwh_per_event_max"] = grouped_max(events.energy_mwh, area_of_event, n_areas)
+    mh = area_of_step * 288 + (month[steps.step].astype(np.int64) - 1) * 24 + hour[steps.step]
+    heat_mh = np.bincount(mh, minlength=n_areas * 288).reshape(n_areas, 12, 24) * STEP_H / n_years
+    wh = area_of_step * 168 + weekday[steps.step].astype(np.int64) * 24 + hour[steps.step]
+    heat_wh = np.bincount(wh, minlength=n_areas * 168).reshape(n_areas, 7, 24) * STEP_H / n_years
+    em = area_of_event * 12 + (month[events.start % events.n_steps].astype(np.int64) - 1)
+    ev_month = np.bincount(em, minlength=n_areas * 12).reshape(n_areas, 12) / n_years
+    return cols, heat_mh, heat_wh, ev_month
+
+
+def flex_expectation(
+    load_mw: np.ndarray,
+    capacity_offtake_mw: np.ndarray,
+    capacity_feedin_mw: np.ndarray,
+    axis: pd.DatetimeIndex,
+    area_ids: list[str],
+    weather_labels: tuple[str, ...],
+) -> FlexExpectation:
+    """The annual flex expectation of a load cube (W, T, A) against area capacities."""
+    n_years, _, n_areas = load_mw.shape
+    cal = local_calendar(axis)
+    month, hour, weekday = cal.month, cal.hour.astype(np.int64), cal.weekday
+    rows = []
+    heat_mh = np.zeros((n_areas, 2, 12, 24))
+    heat_wh = np.zeros((n_areas, 2, 7, 24))
+    ev_month = np.zeros((n_areas, 2, 12))
+    all_events = {}
+    for d, (direction, cap) in enumerate(
+        zip(DIRECTIONS, (capacity_offtake_mw, capacity_feedin_mw), strict=True)
+    ):
+        events, steps = events_from_cube(load_mw, cap, direction)
+        all_events[direction] = events
+        cols, hmh, hwh, evm = expectation_for_direction(
+            events, steps, n_years, n_areas, month, hour, weekday
+        )
+        heat_mh[:, d], heat_wh[:, d], ev_month[:, d] = hmh, hwh, evm
+        frame = pd.DataFrame(cols)
+        frame.insert(0, "direction", direction)
+        frame.insert(0, "area_id", area_ids)
+        frame["capacity_mw"] = cap
+        frame["notice"] = NOTICE
+        rows.append(frame)
+    table = pd.concat(rows, ignore_index=True)
+    for col in ("duration_h_p50", "duration_h_p95", "mw_p95"):
+        table[col] = table[col].fillna(0.0)
+    return FlexExpectation(
+        table, heat_mh, heat_wh, ev_month, all_events, list(area_ids), tuple(weather_labels)
+    )

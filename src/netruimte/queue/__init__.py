@@ -1,0 +1,1 @@
+"""The queue: priority order and admission of connection requests."""

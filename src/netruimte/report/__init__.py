@@ -1,0 +1,1 @@
+"""The HTML report with figures: self-contained, opens without internet."""
