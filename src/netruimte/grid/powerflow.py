@@ -62,6 +62,10 @@ class PowerFlowResult:
     method: str
     transformer_loading_definition: str
     seconds: float
+    # Optional (engine built with branch_flows=True): from-side P and Q of lines then
+    # transformers, (T, B), MW and Mvar.
+    branch_p_from_mw: np.ndarray | None = None
+    branch_q_from_mvar: np.ndarray | None = None
 
     @property
     def n_steps(self) -> int:
@@ -100,6 +104,7 @@ class PowerFlowEngine:
         threads: int = 0,
         tolerance_pu: float = DEFAULT_TOLERANCE_PU,
         max_iterations: int = 50,
+        branch_flows: bool = False,
     ) -> None:
         if method not in _METHODS:
             raise InputError(f"unknown power-flow method '{method}' (use one of {list(_METHODS)})")
@@ -122,6 +127,11 @@ class PowerFlowEngine:
             tr = model.input_data[ComponentType.transformer]
             self._i_n_from_a = tr["sn"] / (np.sqrt(3.0) * tr["u1"])
             self._i_n_to_a = tr["sn"] / (np.sqrt(3.0) * tr["u2"])
+        self.branch_flows = branch_flows
+        if branch_flows:
+            for comp in (ComponentType.line, ComponentType.transformer):
+                if comp in self._outputs:
+                    self._outputs[comp] = [*self._outputs[comp], "p_from", "q_from"]
 
     def build_update(
         self,
@@ -171,6 +181,12 @@ class PowerFlowEngine:
                 tr_loading = tr["loading"]
         else:
             tr_loading = empty
+        flows: dict[str, np.ndarray | None] = {"p": None, "q": None}
+        if self.branch_flows:
+            comps = [c for c in (ComponentType.line, ComponentType.transformer) if c in out]
+            for key, attr in (("p", "p_from"), ("q", "q_from")):
+                parts = [out[c][attr] / 1e6 for c in comps]
+                flows[key] = np.concatenate(parts, axis=1) if parts else empty
         return PowerFlowResult(
             time_utc=time_utc,
             node_ids=self.model.node_ids,
@@ -182,6 +198,8 @@ class PowerFlowEngine:
             method=self.method,
             transformer_loading_definition=self.transformer_loading,
             seconds=time.perf_counter() - start,
+            branch_p_from_mw=flows["p"],
+            branch_q_from_mvar=flows["q"],
         )
 
     def branch_p_from_mw(
