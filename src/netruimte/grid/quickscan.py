@@ -57,16 +57,15 @@ class CongestionStats:
 
 
 def congestion_stats(shortage_mw: np.ndarray, step_h: float) -> CongestionStats:
-    """Hours, number of blocks (events), longest block, peak MW and MWh of a (T,) shortage."""
-    on = shortage_mw > 0
-    edges = np.diff(np.concatenate([[0], on.astype(np.int8), [0]]))
-    starts = np.flatnonzero(edges == 1)
-    ends = np.flatnonzero(edges == -1)
-    lengths = ends - starts
+    """Hours, events (blocks, the year taken as cyclic), longest block, peak MW and MWh of a
+    (T,) shortage, from the congestion core's event extraction."""
+    from netruimte.congestion.events import events_from_series
+
+    events = events_from_series(shortage_mw[None, :], step_h=step_h, wrap=True)
     return CongestionStats(
-        hours=float(on.sum() * step_h),
-        events=len(starts),
-        longest_event_h=float(lengths.max() * step_h) if len(lengths) else 0.0,
+        hours=float((shortage_mw > 0).sum() * step_h),
+        events=len(events),
+        longest_event_h=float(events.duration_h.max()) if len(events) else 0.0,
         max_mw=float(shortage_mw.max()) if len(shortage_mw) else 0.0,
         mwh=float(shortage_mw.sum() * step_h),
     )
