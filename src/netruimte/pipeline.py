@@ -124,7 +124,6 @@ def compute(region: Region, scenario: Scenario, progress: Progress | None = None
         cube.weather_labels,
     )
     design = design_year_indices(scenario, cube.weather_labels)
-    progress.step("queue admission")
     t0 = time.perf_counter()
     admission = admit_queue(region, scenario, cube, lib, design, progress)
     timings["queue admission"] = time.perf_counter() - t0

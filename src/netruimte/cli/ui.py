@@ -56,6 +56,11 @@ class RichProgress:
         if total is None and hasattr(items, "__len__"):
             total = len(items)  # type: ignore[arg-type]
         task = self._progress.add_task(label, total=total)
+        pending = 0
         for item in items:
             yield item
-            self._progress.advance(task)
+            pending += 1
+            if pending >= 64:  # Rich redraws are slow; advance in batches
+                self._progress.advance(task, pending)
+                pending = 0
+        self._progress.advance(task, pending)

@@ -135,7 +135,8 @@ def admit_queue(
     years = design_years if design_years is not None else list(range(cube.load_mw.shape[0]))
     n_years = len(years)
     agg = region.parent_matrix()  # agg[x, a] = 1 when a counts in x
-    pos = {a: i for i, a in enumerate(region.area_ids)}
+    area_ids = region.area_ids
+    pos = {a: i for i, a in enumerate(area_ids)}
     # total queue MW per area subtree and direction: bounds what could ever be added
     q_area = queue["area_id"].map(pos).to_numpy()
     q_dir = (queue["direction"] == "feedin").to_numpy().astype(int)
@@ -173,7 +174,7 @@ def admit_queue(
                     continue
                 if e_after[d] > energy[x][d] + 1e-9:  # fails and this request makes it worse
                     blocked = True
-                    why.append(f"{region.area_ids[x]}: {DIR_NAMES[d]} {msg}")
+                    why.append(f"{area_ids[x]}: {DIR_NAMES[d]} {msg}")
                 else:
                     congested_ok = True
             pending.append((x, extras, e_after))

@@ -213,7 +213,7 @@ def generate_default_region(seed: int = DEFAULT_SEED, n_areas: int = 48) -> Regi
     weather = generate_weather(["cold", "typical", "mild"], ["c", "t", "m"], axis, seed)
     lib = build_library(weather, meta.latitude, meta.longitude)
     comp_rows = _components(rng, lib, ids, kinds, cap_off * util_off, cap_feed * util_feed)
-    _size_tso(rng, area_rows, comp_rows, lib, ids, tso_of)
+    _size_tso(rng, area_rows, comp_rows, lib, ids, tso_of, cap_feed)
     queue = _queue(rng, ids, kinds)
     flex = _flex_assets(rng, ids, cap_off, util_off, cap_feed, util_feed)
     projects = _projects(rng, ids)
@@ -357,7 +357,7 @@ TSO_HEADROOM_OFFTAKE = (0.97, 1.12)
 TSO_HEADROOM_FEEDIN = (0.95, 1.15)
 
 
-def _size_tso(rng, area_rows, comp_rows, lib, ids, tso_of) -> None:
+def _size_tso(rng, area_rows, comp_rows, lib, ids, tso_of, cap_feed) -> None:
     """Size each TenneT area on the coincident peak of its supply areas, with drawn headroom."""
     comp = pd.DataFrame(comp_rows)
     for k in range(len(TSO_AREAS)):
@@ -370,8 +370,10 @@ def _size_tso(rng, area_rows, comp_rows, lib, ids, tso_of) -> None:
         area_rows[k]["capacity_offtake_mw"] = round(
             float(load.max()) * rng.uniform(*TSO_HEADROOM_OFFTAKE), 1
         )
+        # where the children never feed in net, size feed-in on a share of their capacity
+        floor = 0.3 * float(cap_feed[tso_of == k].sum())
         area_rows[k]["capacity_feedin_mw"] = round(
-            float((-load).max()) * rng.uniform(*TSO_HEADROOM_FEEDIN), 1
+            max(float((-load).max()) * rng.uniform(*TSO_HEADROOM_FEEDIN), floor), 1
         )
 
 

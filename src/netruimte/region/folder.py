@@ -95,6 +95,14 @@ def _check_references(folder: Path, frames: dict[str, pd.DataFrame]) -> None:
                 )
             )
             continue
+        level_of = dict(zip(areas["area_id"], areas["level"], strict=True))
+        if parent is not None and level_of.get(aid) == "tso" and level_of.get(parent) != "tso":
+            errors.append(
+                InputError(
+                    f"TenneT area {aid!r} cannot sit under supply area {parent!r}",
+                    file=area_file, row=i + 1, column="parent_id",
+                )
+            )
         seen, p = {aid}, parent
         while p is not None and p in parent_of:
             if p in seen:

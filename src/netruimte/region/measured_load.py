@@ -166,7 +166,8 @@ def to_quarter_hours(series: pd.Series, source: Path) -> MeasuredLoad:
     step = series.index.to_series().diff().median()
     if pd.isna(step) or step <= pd.Timedelta(minutes=15):
         q = series.resample("15min").mean().reindex(grid)
-        present = series.resample("15min").count().reindex(grid).fillna(0) > 0
+        stamps = pd.Series(1, index=series.index).resample("15min").count()
+        present = stamps.reindex(grid).fillna(0) > 0
     else:  # coarser data (e.g. hourly): hold each value over its quarter-hours
         q = series.reindex(grid, method="ffill", limit=int(step / pd.Timedelta(minutes=15)) - 1)
         present = pd.Series(True, index=grid)
