@@ -20,7 +20,9 @@ def shared_data() -> Path:
     """../shared/data: real public data; tests using it are marked realdata."""
     if not SHARED_DATA.is_dir():
         if _require_realdata():
-            pytest.fail(f"real data folder {SHARED_DATA} is missing but NETRUIMTE_REQUIRE_REALDATA=1")
+            pytest.fail(
+                f"real data folder {SHARED_DATA} is missing but NETRUIMTE_REQUIRE_REALDATA=1"
+            )
         pytest.skip(f"real data folder {SHARED_DATA} not found (a fresh clone has no ../shared)")
     return SHARED_DATA
 

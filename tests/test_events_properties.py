@@ -32,8 +32,8 @@ def reference_events(row: list[float], wrap: bool) -> list[tuple[int, int, float
             i += 1
     if wrap and len(runs) > 1 and runs[0][0] == 0 and runs[-1][0] + runs[-1][1] == n:
         first, last = runs[0], runs[-1]
-        runs = runs[1:-1] + [(last[0], last[1] + first[1], max(first[2], last[2]),
-                              first[3] + last[3])]
+        merged = (last[0], last[1] + first[1], max(first[2], last[2]), first[3] + last[3])
+        runs = [*runs[1:-1], merged]
         runs.sort()
     return runs
 
@@ -44,9 +44,15 @@ def test_matches_reference(s: np.ndarray, wrap: bool) -> None:
     ev = events_from_series(s, step_h=0.25, wrap=wrap)
     for k in range(s.shape[0]):
         mine = ev.series == k
-        got = sorted(zip(ev.start[mine].tolist(), ev.length[mine].tolist(),
-                         ev.peak_mw[mine].tolist(), (ev.energy_mwh[mine] / 0.25).tolist(),
-                         strict=True))
+        got = sorted(
+            zip(
+                ev.start[mine].tolist(),
+                ev.length[mine].tolist(),
+                ev.peak_mw[mine].tolist(),
+                (ev.energy_mwh[mine] / 0.25).tolist(),
+                strict=True,
+            )
+        )
         want = reference_events(s[k].tolist(), wrap)
         assert len(got) == len(want)
         for g, w in zip(got, want, strict=True):
@@ -66,8 +72,11 @@ def test_energy_and_steps_are_conserved(s: np.ndarray, wrap: bool) -> None:
 
 @settings(max_examples=100, deadline=None)
 @given(
-    arrays(np.float32, st.tuples(st.integers(1, 3), st.integers(2, 30), st.integers(1, 4)),
-           elements=st.floats(-30, 30, width=32)),
+    arrays(
+        np.float32,
+        st.tuples(st.integers(1, 3), st.integers(2, 30), st.integers(1, 4)),
+        elements=st.floats(-30, 30, width=32),
+    ),
     st.floats(0, 20, width=32),
 )
 def test_cube_and_series_agree_both_directions(load: np.ndarray, cap: float) -> None:

@@ -30,8 +30,9 @@ def _fixture() -> np.ndarray:
 
 
 def test_hand_computed_statistics() -> None:
-    fx = flex_expectation(_fixture(), np.array([10.0, 10.0]), np.array([5.0, 5.0]), AXIS,
-                          ["A", "B"], ("y0", "y1"))
+    fx = flex_expectation(
+        _fixture(), np.array([10.0, 10.0]), np.array([5.0, 5.0]), AXIS, ["A", "B"], ("y0", "y1")
+    )
     t = fx.table.set_index(["area_id", "direction"])
     a = t.loc[("A", "offtake")]
     assert a.events_per_year_mean == pytest.approx(1.5)  # 2 and 1
@@ -53,8 +54,9 @@ def test_hand_computed_statistics() -> None:
 
 
 def test_heatmap_sums_to_event_hours() -> None:
-    fx = flex_expectation(_fixture(), np.array([10.0, 10.0]), np.array([5.0, 5.0]), AXIS,
-                          ["A", "B"], ("y0", "y1"))
+    fx = flex_expectation(
+        _fixture(), np.array([10.0, 10.0]), np.array([5.0, 5.0]), AXIS, ["A", "B"], ("y0", "y1")
+    )
     t = fx.table.set_index(["area_id", "direction"])
     for a, area in enumerate(["A", "B"]):
         for d, direction in enumerate(["offtake", "feedin"]):
@@ -72,8 +74,9 @@ def test_properties_on_random_cubes(seed: int, scale: float) -> None:
     w, a = 3, 3
     base = 8 + 3 * np.sin(np.arange(N) * 2 * np.pi / 96)
     load = (base[None, :, None] + scale * rng.standard_normal((w, N, a))).astype(np.float32)
-    fx = flex_expectation(load, np.full(a, 12.0), np.full(a, 0.0), AXIS,
-                          ["a", "b", "c"], ("1", "2", "3"))
+    fx = flex_expectation(
+        load, np.full(a, 12.0), np.full(a, 0.0), AXIS, ["a", "b", "c"], ("1", "2", "3")
+    )
     t = fx.table
     for stat in ("events_per_year", "hours_per_year", "mwh_per_year", "peak_mw"):
         assert (t[f"{stat}_p90"] >= t[f"{stat}_p50"] - 1e-9).all()
@@ -82,5 +85,6 @@ def test_properties_on_random_cubes(seed: int, scale: float) -> None:
     assert (t.mw_max >= t.mw_p95 - 1e-9).all()
     sums = fx.heatmap_month_hour.sum(axis=(2, 3))
     np.testing.assert_allclose(sums.T.ravel(), t.hours_per_year_mean.to_numpy(), rtol=1e-9)
-    np.testing.assert_allclose(fx.events_per_month.sum(axis=2).T.ravel(),
-                               t.events_per_year_mean.to_numpy(), rtol=1e-9)
+    np.testing.assert_allclose(
+        fx.events_per_month.sum(axis=2).T.ravel(), t.events_per_year_mean.to_numpy(), rtol=1e-9
+    )

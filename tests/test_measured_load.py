@@ -19,8 +19,25 @@ def write(tmp_path: Path, rows: list[str], header: str = "timestamp,load_mw") ->
 
 def test_local_autumn_fallback_is_inferred(tmp_path: Path) -> None:
     # 2021-10-31: 02:00-02:45 local happens twice (first CEST, then CET)
-    times = ["00:00", "00:15", "00:30", "00:45", "01:00", "01:15", "01:30", "01:45",
-             "02:00", "02:15", "02:30", "02:45", "02:00", "02:15", "02:30", "02:45", "03:00"]
+    times = [
+        "00:00",
+        "00:15",
+        "00:30",
+        "00:45",
+        "01:00",
+        "01:15",
+        "01:30",
+        "01:45",
+        "02:00",
+        "02:15",
+        "02:30",
+        "02:45",
+        "02:00",
+        "02:15",
+        "02:30",
+        "02:45",
+        "03:00",
+    ]
     rows = [f"2021-10-31 {t},{i}" for i, t in enumerate(times)]
     m = read_measured_csv(write(tmp_path, rows), timezone="Europe/Amsterdam")
     s = m.load_mw
@@ -30,10 +47,13 @@ def test_local_autumn_fallback_is_inferred(tmp_path: Path) -> None:
 
 
 def test_utc_offsets_and_gaps(tmp_path: Path) -> None:
-    rows = ["2021-01-01T00:00:00+00:00,1", "2021-01-01T00:15:00+00:00,2",
-            "2021-01-01T01:30:00+01:00,3",  # = 00:30 UTC
-            "2021-01-01T01:30:00+00:00,4",  # 00:45 .. 01:15 UTC missing
-            "2021-01-01T01:45:00+00:00,"]  # empty value
+    rows = [
+        "2021-01-01T00:00:00+00:00,1",
+        "2021-01-01T00:15:00+00:00,2",
+        "2021-01-01T01:30:00+01:00,3",  # = 00:30 UTC
+        "2021-01-01T01:30:00+00:00,4",  # 00:45 .. 01:15 UTC missing
+        "2021-01-01T01:45:00+00:00,",
+    ]  # empty value
     m = read_measured_csv(write(tmp_path, rows))
     assert m.load_mw.iloc[2] == 3
     kinds = [(g.steps, g.kind) for g in m.gaps]
@@ -47,18 +67,22 @@ def test_hourly_data_is_held_per_quarter_hour(tmp_path: Path) -> None:
 
 
 def test_five_minute_data_is_averaged(tmp_path: Path) -> None:
-    rows = [f"2021-01-01T00:{mi:02d}:00Z,{v}" for mi, v in zip(range(0, 30, 5), [1, 2, 3, 4, 5, 6],
-                                                                strict=True)]
+    rows = [
+        f"2021-01-01T00:{mi:02d}:00Z,{v}"
+        for mi, v in zip(range(0, 30, 5), [1, 2, 3, 4, 5, 6], strict=True)
+    ]
     m = read_measured_csv(write(tmp_path, rows))
     assert m.load_mw.tolist() == [2.0, 5.0]
 
 
 @pytest.mark.parametrize(
     ("rows", "fragment"),
-    [(["2021-01-01T00:00:00Z,1", "2021-01-01T00:00:00Z,2"], "duplicate timestamp"),
-     (["2021-01-01T00:00:00Z,1", "yesterday,2"], "row 2"),
-     (["2021-01-01T00:00:00Z,1", "2021-01-01 00:15,2"], "with and without a UTC offset"),
-     (["2021-01-01T00:00:00Z,12 kW"], "not a number in MW")],
+    [
+        (["2021-01-01T00:00:00Z,1", "2021-01-01T00:00:00Z,2"], "duplicate timestamp"),
+        (["2021-01-01T00:00:00Z,1", "yesterday,2"], "row 2"),
+        (["2021-01-01T00:00:00Z,1", "2021-01-01 00:15,2"], "with and without a UTC offset"),
+        (["2021-01-01T00:00:00Z,12 kW"], "not a number in MW"),
+    ],
 )
 def test_bad_measured_files(tmp_path: Path, rows: list[str], fragment: str) -> None:
     with pytest.raises(InputError, match=fragment):

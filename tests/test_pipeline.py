@@ -13,8 +13,15 @@ import pytest
 from netruimte.pipeline import compute, write_outputs
 from netruimte.scenario import Growth, Risk, Scenario
 
-OUTPUTS = ("flex_expectation.csv", "flex_expectation.parquet", "flex_heatmap.csv",
-           "congestion_events.csv", "queue_admission.csv", "summary.json", "report.html")
+OUTPUTS = (
+    "flex_expectation.csv",
+    "flex_expectation.parquet",
+    "flex_heatmap.csv",
+    "congestion_events.csv",
+    "queue_admission.csv",
+    "summary.json",
+    "report.html",
+)
 
 
 def test_outputs_of_a_small_region(small_region, tmp_path: Path) -> None:
@@ -32,8 +39,9 @@ def test_outputs_of_a_small_region(small_region, tmp_path: Path) -> None:
     n_years = len(result.cube.weather_labels)
     per_area = ev.groupby(["area_id", "direction"]).energy_mwh.sum() / n_years
     joined = fx.set_index(["area_id", "direction"])["mwh_per_year_mean"]
-    np.testing.assert_allclose(per_area.reindex(joined.index).fillna(0).to_numpy(),
-                               joined.to_numpy(), rtol=1e-3, atol=1e-3)
+    np.testing.assert_allclose(
+        per_area.reindex(joined.index).fillna(0).to_numpy(), joined.to_numpy(), rtol=1e-3, atol=1e-3
+    )
 
 
 def test_report_is_self_contained(small_region, tmp_path: Path) -> None:
@@ -67,7 +75,9 @@ def test_more_growth_means_more_congestion(small_region) -> None:
 
 def test_design_year_choice_changes_admission(small_region) -> None:
     all_years = compute(small_region, Scenario())
-    mild_only = compute(small_region, Scenario(risk=Risk(design_weather_years=["mild (2004-like)"])))
+    mild_only = compute(
+        small_region, Scenario(risk=Risk(design_weather_years=["mild (2004-like)"]))
+    )
     assert mild_only.summary()["admitted_mw"] >= all_years.summary()["admitted_mw"]
 
 

@@ -43,9 +43,11 @@ def test_round_trip_csv_and_parquet(tmp_path: Path, small_region) -> None:
         folder = tmp_path / fmt
         write_region(small_region, folder, fmt=fmt)
         back = read_region(folder)
-        pd.testing.assert_series_equal(back.areas["capacity_offtake_mw"].astype(float),
-                                       small_region.areas["capacity_offtake_mw"].astype(float),
-                                       check_names=False)
+        pd.testing.assert_series_equal(
+            back.areas["capacity_offtake_mw"].astype(float),
+            small_region.areas["capacity_offtake_mw"].astype(float),
+            check_names=False,
+        )
         assert back.queue["request_id"].tolist() == small_region.queue["request_id"].tolist()
         assert back.meta == small_region.meta
 
@@ -60,8 +62,14 @@ def test_generator_is_deterministic_and_seed_sensitive() -> None:
 
 @pytest.mark.parametrize(
     ("text", "unit", "expected"),
-    [("56", "MW", 56.0), ("56 MW", "MW", 56.0), (" 1e2 ", None, 100.0), ("-", "MW", None),
-     ("", "MW", None), (3, "MW", 3.0)],
+    [
+        ("56", "MW", 56.0),
+        ("56 MW", "MW", 56.0),
+        (" 1e2 ", None, 100.0),
+        ("-", "MW", None),
+        ("", "MW", None),
+        (3, "MW", 3.0),
+    ],
 )
 def test_parse_number_accepts(text, unit, expected) -> None:
     assert parse_number(text, unit) == expected
@@ -69,8 +77,14 @@ def test_parse_number_accepts(text, unit, expected) -> None:
 
 @pytest.mark.parametrize(
     ("text", "unit", "message"),
-    [("56 kW", "MW", "in kW"), ("nan", "MW", "finite"), ("inf", None, "finite"),
-     ("5,5", "MW", "decimal comma"), ("abc", "MW", "not a number"), ("5 MW", None, "unit")],
+    [
+        ("56 kW", "MW", "in kW"),
+        ("nan", "MW", "finite"),
+        ("inf", None, "finite"),
+        ("5,5", "MW", "decimal comma"),
+        ("abc", "MW", "not a number"),
+        ("5 MW", None, "unit"),
+    ],
 )
 def test_parse_number_rejects(text, unit, message) -> None:
     with pytest.raises(ValueError, match=message):

@@ -25,8 +25,12 @@ def _source_totals(files: list[Path]) -> dict[str, dict[str, float]]:
     for f in files:
         for rec in json.loads(f.read_text()).values():
             op = rec["rnb"]
-            for key in ("queueWithdrawal", "queueInjection", "existingTransportCapacityWithdrawal",
-                        "existingTransportCapacityInjection"):
+            for key in (
+                "queueWithdrawal",
+                "queueInjection",
+                "existingTransportCapacityWithdrawal",
+                "existingTransportCapacityInjection",
+            ):
                 v = rec.get(key)
                 if v not in (None, "-"):
                     totals[op][key] += float(v.split()[0])
@@ -43,11 +47,14 @@ def test_totals_per_operator_equal_the_source(shared_data: Path, tmp_path: Path)
     write_region(region, tmp_path)  # and through the folder format
     areas = read_region(tmp_path).areas
     src = _source_totals(files)
-    cols = {"queueWithdrawal": "queue_offtake_mw", "queueInjection": "queue_feedin_mw",
-            "existingTransportCapacityWithdrawal": "capacity_offtake_mw",
-            "existingTransportCapacityInjection": "capacity_feedin_mw",
-            "uniqueRequestsWithdrawal": "requests_offtake",
-            "uniqueRequestsInjection": "requests_feedin"}
+    cols = {
+        "queueWithdrawal": "queue_offtake_mw",
+        "queueInjection": "queue_feedin_mw",
+        "existingTransportCapacityWithdrawal": "capacity_offtake_mw",
+        "existingTransportCapacityInjection": "capacity_feedin_mw",
+        "uniqueRequestsWithdrawal": "requests_offtake",
+        "uniqueRequestsInjection": "requests_feedin",
+    }
     for op, sums in src.items():
         part = areas[areas.operator == op]
         for key, col in cols.items():
