@@ -39,6 +39,8 @@ class RunResult:
     admission: pd.DataFrame
     timings_s: dict[str, float] = field(default_factory=dict)
     extra: dict[str, object] = field(default_factory=dict)
+    sections: list[tuple[str, str]] = field(default_factory=list)
+    extra_summary: dict[str, object] = field(default_factory=dict)
 
     def summary(self) -> dict[str, object]:
         """Headline numbers of the run (also written as summary.json)."""
@@ -77,6 +79,7 @@ class RunResult:
             "admitted_mw_feedin": float(admitted.loc[admitted.direction == "feedin", "mw"].sum()),
             "waiting_requests": int((adm.outcome == "waiting").sum()),
             "waiting_mw": float(adm.loc[adm.outcome == "waiting", "mw"].sum()),
+            **self.extra_summary,
             "timings_s": {k: round(v, 3) for k, v in self.timings_s.items()},
         }
 
@@ -127,7 +130,15 @@ def compute(region: Region, scenario: Scenario, progress: Progress | None = None
     t0 = time.perf_counter()
     admission = admit_queue(region, scenario, cube, lib, design, progress)
     timings["queue admission"] = time.perf_counter() - t0
-    return RunResult(region, scenario, cube, lib, flex, admission, timings)
+    result = RunResult(region, scenario, cube, lib, flex, admission, timings)
+    from netruimte.stages import stages
+
+    for name, stage in stages():
+        progress.step(name)
+        t0 = time.perf_counter()
+        stage(result, progress)
+        timings[name] = time.perf_counter() - t0
+    return result
 
 
 def events_frame(result: RunResult) -> pd.DataFrame:

@@ -117,6 +117,7 @@ def render_report(result, sections: list[tuple[str, str]] | None = None) -> str:
             + _fig(figures.queue_figure(adm)),
         ),
     ]
+    blocks += list(getattr(result, "sections", []))
     blocks += sections or []
     kpis = "".join(
         [
