@@ -45,8 +45,18 @@ def check_input_data(model: GridModel) -> None:
         raise InputError(f"network '{model.name}': malformed input data: {exc}") from exc
     if errors:
         raise InputErrors(
-            [InputError(f"network '{model.name}': {err}") for err in errors[:50]]
+            [InputError(f"network '{model.name}': {_with_ids(model, err)}") for err in errors[:50]]
         )
+
+
+def _with_ids(model: GridModel, err: object) -> str:
+    """The engine's message plus the ids (and names) of the offending elements."""
+    ids = []
+    for item in getattr(err, "ids", None) or []:
+        ids.append(item[1] if isinstance(item, tuple) else item)
+    if not ids:
+        return str(err)
+    return f"{err} ({_listing(model.name_of(int(i)) for i in ids)})"
 
 
 def energized_nodes(model: GridModel) -> np.ndarray:

@@ -191,8 +191,10 @@ class Quickscan:
         start = time.perf_counter()
         check_node(self.model, node_id)
         n_t = self.profiles.n_steps
-        p_mw = np.broadcast_to(np.asarray(request_mw, dtype=float), (n_t,)).copy()
-        if p_mw.ndim != 1 or len(p_mw) != n_t or not np.isfinite(p_mw).all():
+        p_mw = np.asarray(request_mw, dtype=float)
+        if p_mw.ndim == 0:
+            p_mw = np.full(n_t, float(p_mw))
+        if p_mw.shape != (n_t,) or not np.isfinite(p_mw).all():
             raise InputError(
                 f"request profile must be {n_t} finite values (one per time step of the year)"
             )
