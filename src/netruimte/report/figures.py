@@ -108,29 +108,32 @@ def _dropdown(labels: list[str], traces_per_item: int, default: int) -> list[dic
 
 
 def heatmap_figure(
-    heat: np.ndarray, area_ids: list[str], names: dict[str, str], order: list[int]
+    heat: np.ndarray, area_ids: list[str], names: dict[str, str], pairs: list[tuple[int, int]]
 ) -> go.Figure:
-    """Month×hour congested hours per year (local time), one area and direction at a time."""
+    """Month×hour congested hours per year (local time), one (area, direction) at a time.
+
+    `pairs` are (area index, direction index) in dropdown order; the first is shown.
+    """
     fig = go.Figure()
     labels = []
-    for a in order:
-        for d, direction in enumerate(DIRECTIONS):
-            z = heat[a, d]
-            fig.add_trace(
-                go.Heatmap(
-                    z=z,
-                    x=list(range(24)),
-                    y=MONTHS,
-                    colorscale=SEVERITY_SCALE,
-                    zmin=0,
-                    visible=(a == order[0] and d == 0),
-                    colorbar={"title": "h/yr"},
-                    hovertemplate="%{y} %{x}:00 local: %{z:.2f} h/yr<extra></extra>",
-                )
+    for k, (a, d) in enumerate(pairs):
+        z = heat[a, d]
+        fig.add_trace(
+            go.Heatmap(
+                z=z,
+                x=list(range(24)),
+                y=MONTHS,
+                colorscale=SEVERITY_SCALE,
+                zmin=0,
+                zmax=max(float(z.max()), 1e-6),
+                visible=k == 0,
+                colorbar={"title": "h/yr"},
+                hovertemplate="%{y} %{x}:00 local: %{z:.2f} h/yr<extra></extra>",
             )
-            labels.append(f"{names.get(area_ids[a], area_ids[a])} ({area_ids[a]}) – {direction}")
+        )
+        labels.append(f"{names.get(area_ids[a], area_ids[a])} ({area_ids[a]}) – {DIRECTIONS[d]}")
     fig.update_layout(
-        updatemenus=_dropdown(labels, 1, 0),
+        updatemenus=_dropdown(labels, 1, 0) if labels else [],
         title="When congestion happens: hours per year by month and local hour",
         xaxis={"title": "hour of day (Europe/Amsterdam)", "dtick": 2},
         yaxis={"autorange": "reversed"},

@@ -45,6 +45,19 @@ def _table(frame: pd.DataFrame) -> str:
     return frame.to_html(index=False, classes="data", border=0, float_format=lambda x: f"{x:,.2f}")
 
 
+def _heatmaps(result, ids: list[str], names: dict[str, str]) -> str:
+    """The month×hour heatmap figure for every congested (area, direction), worst first."""
+    heat = result.flex.heatmap_month_hour
+    hours = heat.sum(axis=(2, 3))  # (A, 2)
+    pairs = sorted(
+        ((a, d) for a in range(hours.shape[0]) for d in range(2) if hours[a, d] > 0),
+        key=lambda p: (-hours[p], p),
+    )
+    if not pairs:
+        return "<p>No congestion in any area for this scenario.</p>"
+    return _fig(figures.heatmap_figure(heat, ids, names, pairs))
+
+
 def render_report(result, sections: list[tuple[str, str]] | None = None) -> str:
     """The report of a run as one HTML string; `sections` are extra (title, html) blocks."""
     s = result.summary()
@@ -94,7 +107,7 @@ def render_report(result, sections: list[tuple[str, str]] | None = None) -> str:
             "How often, how long, how much",
             _table(top) if len(top) else "<p>No congestion in any area for this scenario.</p>",
         ),
-        ("When", _fig(figures.heatmap_figure(result.flex.heatmap_month_hour, ids, names, order))),
+        ("When", _heatmaps(result, ids, names)),
         (
             "Load-duration curves",
             _fig(
