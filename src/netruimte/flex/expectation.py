@@ -19,6 +19,8 @@ from netruimte.stats import grouped_max, grouped_quantile
 from netruimte.timeaxis import STEP_H, local_calendar
 
 NOTICE = "day-ahead"  # conditions of the ask: CBC-A calls are announced the day before
+# Block-duration bins in hours: [0.25, 0.5), [0.5, 1), ... [24, inf)
+DURATION_BINS_H = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 12.0, 24.0, np.inf)
 
 
 @dataclass
@@ -29,6 +31,9 @@ class FlexExpectation:
     heatmap_month_hour: np.ndarray  # (A, 2, 12, 24) congested hours per year (mean over w)
     heatmap_weekday_hour: np.ndarray  # (A, 2, 7, 24)
     events_per_month: np.ndarray  # (A, 2, 12) events per year starting in each month
+    probability_month_hour: np.ndarray  # (A, 2, 12, 24) P(congested) of a quarter-hour in a cell
+    probability_weekday_hour: np.ndarray  # (A, 2, 7, 24)
+    durations_per_year: np.ndarray  # (A, 2, len(DURATION_BINS_H) - 1) events per year per bin
     events: dict[str, EventTable]
     area_ids: list[str]
     weather_labels: tuple[str, ...]
@@ -65,8 +70,9 @@ def expectation_for_direction(
     month: np.ndarray,
     hour: np.ndarray,
     weekday: np.ndarray,
-) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, np.ndarray]:
-    """Statistics of one direction: columns per area, and the heatmaps (A, 12, 24), (A, 7, 24)."""
+) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """One direction: columns per area, heatmaps (A, 12, 24) and (A, 7, 24) in hours per year,
+    events per month (A, 12) and events per duration bin (A, bins), per year."""
     n_series = n_years * n_areas
     area_of_event = events.series % n_areas
     area_of_step = steps.series % n_areas
@@ -94,7 +100,12 @@ def expectation_for_direction(
     heat_wh = np.bincount(wh, minlength=n_areas * 168).reshape(n_areas, 7, 24) * STEP_H / n_years
     em = area_of_event * 12 + (month[events.start % events.n_steps].astype(np.int64) - 1)
     ev_month = np.bincount(em, minlength=n_areas * 12).reshape(n_areas, 12) / n_years
-    return cols, heat_mh, heat_wh, ev_month
+    bins = np.asarray(DURATION_BINS_H)
+    n_bins = len(bins) - 1
+    b = np.clip(np.searchsorted(bins, dur, side="right") - 1, 0, n_bins - 1)
+    durations = np.bincount(area_of_event * n_bins + b, minlength=n_areas * n_bins)
+    durations = durations.reshape(n_areas, n_bins) / n_years
+    return cols, heat_mh, heat_wh, ev_month, durations
 
 
 def flex_expectation(
@@ -110,19 +121,21 @@ def flex_expectation(
     cal = local_calendar(axis)
     month, hour, weekday = cal.month, cal.hour.astype(np.int64), cal.weekday
     rows = []
+    n_bins = len(DURATION_BINS_H) - 1
     heat_mh = np.zeros((n_areas, 2, 12, 24))
     heat_wh = np.zeros((n_areas, 2, 7, 24))
     ev_month = np.zeros((n_areas, 2, 12))
+    durations = np.zeros((n_areas, 2, n_bins))
     all_events = {}
     for d, (direction, cap) in enumerate(
         zip(DIRECTIONS, (capacity_offtake_mw, capacity_feedin_mw), strict=True)
     ):
         events, steps = events_from_cube(load_mw, cap, direction)
         all_events[direction] = events
-        cols, hmh, hwh, evm = expectation_for_direction(
+        cols, hmh, hwh, evm, dur = expectation_for_direction(
             events, steps, n_years, n_areas, month, hour, weekday
         )
-        heat_mh[:, d], heat_wh[:, d], ev_month[:, d] = hmh, hwh, evm
+        heat_mh[:, d], heat_wh[:, d], ev_month[:, d], durations[:, d] = hmh, hwh, evm, dur
         frame = pd.DataFrame(cols)
         frame.insert(0, "direction", direction)
         frame.insert(0, "area_id", area_ids)
@@ -132,6 +145,13 @@ def flex_expectation(
     table = pd.concat(rows, ignore_index=True)
     for col in ("duration_h_p50", "duration_h_p95", "mw_p95"):
         table[col] = table[col].fillna(0.0)
+    # hours per year in a cell over the hours per year that cell has = P(congested quarter-hour)
+    cell_mh = np.bincount((month.astype(np.int64) - 1) * 24 + hour, minlength=288) * STEP_H
+    cell_wh = np.bincount(weekday.astype(np.int64) * 24 + hour, minlength=168) * STEP_H
+    with np.errstate(invalid="ignore", divide="ignore"):
+        prob_mh = np.nan_to_num(heat_mh / cell_mh.reshape(12, 24))
+        prob_wh = np.nan_to_num(heat_wh / cell_wh.reshape(7, 24))
     return FlexExpectation(
-        table, heat_mh, heat_wh, ev_month, all_events, list(area_ids), tuple(weather_labels)
+        table, heat_mh, heat_wh, ev_month, prob_mh, prob_wh, durations, all_events,
+        list(area_ids), tuple(weather_labels),
     )
