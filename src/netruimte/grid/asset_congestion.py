@@ -8,7 +8,9 @@ so the same event extraction and flex expectation as for area totals can run on 
   MW: flex is bought as active power). The direction is *offtake* when the power flows away
   from the source (downstream), *feed-in* when it flows back towards it.
 - Node voltage: shortage = distance outside the band (pu) / dU/dP (pu per MW), the voltage
-  sensitivity of that node to active power, computed by the engine itself at the worst step.
+  sensitivity of that node to active power, computed by the engine itself at the worst step
+  as a secant over the change that resolves the node's worst violation (so the MW are right
+  where they matter most, not only for small deviations).
   Under-voltage is offtake congestion, over-voltage is feed-in congestion.
 
 The area takes its worst asset: at each time step the area's shortage in a direction is the
@@ -124,11 +126,13 @@ def voltage_sensitivity_pu_per_mw(
     update: dict[ComponentType, dict[str, np.ndarray]],
     step: int,
     node_index: np.ndarray,
+    delta_mw: np.ndarray | float = 1.0,
 ) -> np.ndarray:
-    """dU/dP at each node in `node_index` (pu per MW of extra load), at one time step.
+    """-dU/dP at each node in `node_index` (pu per MW of extra load), at one time step.
 
-    One small batch: the operating point of `step` plus, per node, the same with 1 MW more
-    load at that node (an extra constant-power load the model does not otherwise carry).
+    One small batch: the operating point of `step` plus, per node, the same with `delta_mw`
+    more load at that node (an extra constant-power load the model does not otherwise carry);
+    negative `delta_mw` sheds load. The result is the secant slope over that change.
     """
     model = engine.model
     k = len(node_index)
@@ -154,7 +158,8 @@ def voltage_sensitivity_pu_per_mw(
     if ComponentType.sym_load in upd:
         p[:, :n_old] = upd[ComponentType.sym_load]["p_specified"]
         q[:, :n_old] = upd[ComponentType.sym_load]["q_specified"]
-    p[1 + np.arange(k), n_old + np.arange(k)] = 1e6
+    delta = np.broadcast_to(np.asarray(delta_mw, dtype=float), (k,))
+    p[1 + np.arange(k), n_old + np.arange(k)] = delta * 1e6
     upd[ComponentType.sym_load] = {"p_specified": p, "q_specified": q}
     pgm = PowerGridModel(data)
     out = pgm.calculate_power_flow(
@@ -166,7 +171,7 @@ def voltage_sensitivity_pu_per_mw(
         output_component_types={ComponentType.node: ["u_pu"]},
     )
     u = out[ComponentType.node]["u_pu"]
-    sens = u[0, node_index] - u[1 + np.arange(k), node_index]
+    sens = (u[0, node_index] - u[1 + np.arange(k), node_index]) / delta
     return np.maximum(sens, MIN_SENSITIVITY_PU_PER_MW)
 
 
@@ -206,11 +211,20 @@ def asset_congestion(
     over = np.maximum(u - u_max_pu, 0.0)
     off_n = np.zeros_like(u)
     feed_n = np.zeros_like(u)
-    for dev, out in ((under, off_n), (over, feed_n)):
+    for dev, out, sign in ((under, off_n, -1.0), (over, feed_n, 1.0)):
         bad_nodes = np.flatnonzero(dev.any(axis=1))
         if len(bad_nodes):
             worst_step = int(np.argmax(dev[bad_nodes].max(axis=0)))
-            sens = voltage_sensitivity_pu_per_mw(engine, update, worst_step, bad_nodes)
+            worst_dev = dev[bad_nodes].max(axis=1)
+            # Secant slope over the change that resolves each node's worst violation: shed
+            # load for under-voltage, add load (= curtail feed-in) for over-voltage. Two
+            # passes: a 1 MW probe sizes the change, the second measures over that size.
+            sens = voltage_sensitivity_pu_per_mw(engine, update, worst_step, bad_nodes, sign)
+            for _ in range(2):
+                delta = sign * np.maximum(worst_dev / sens, 1e-3)
+                sens = voltage_sensitivity_pu_per_mw(
+                    engine, update, worst_step, bad_nodes, delta
+                )
             out[bad_nodes] = dev[bad_nodes] / sens[:, None]
 
     loading = np.concatenate([loading_b, u], axis=0)

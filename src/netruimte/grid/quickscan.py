@@ -4,13 +4,23 @@ It answers, for a whole year at 15 minutes, how the worst loading of every line,
 and node voltage changes and how the congestion (and so the flex expectation: hours, blocks,
 MW, MWh per direction) changes, in well under a second once the base year is known.
 
-How it stays exact while fast: the base year is solved once (`Quickscan(...)`). For a request,
-two small engine batches measure how much one MW at that node moves each branch loading and
-node voltage. With a safety factor and margin that gives, per asset and step, a band in which
-the new value must lie. Steps where no asset can reach a limit, nor its yearly extreme, cannot
-change the answer and are skipped; all others are solved exactly by power-grid-model with the
-request added as a real load. Reported maxima and shortages therefore come from the engine,
-not from the linear estimate (tests compare them with a full-year run).
+How it stays exact while fast: the base year is solved once (`Quickscan(...)`, about as long
+as one full-year run). For a request, a few small engine batches measure how the request moves
+each line, transformer and node (probes at +/-X MW, fitted as a quadratic because losses grow
+with the square), estimate every step from the base year, and calibrate the estimate's error on
+a spread of steps solved exactly. A band of three times the worst calibration error (plus a
+margin) around the estimate then bounds the new value. Steps where no band reaches a limit or
+a yearly extreme are skipped; all others are solved exactly by power-grid-model with the
+request added as a real load. So the shortages (hence congestion events and flex expectation)
+and the worst loading come from the engine, not from the estimate; tests compare them with a
+full-year run for random requests. Where many steps tie for an asset's maximum (a cable that
+only carries charging current) at most 64 are solved, so that asset's reported maximum is
+exact to within the band; the same holds for the area's lowest and highest voltage.
+
+The band is a calibrated heuristic, not a proof: a request whose effect the probes and the
+calibration steps cannot see would be missed. The calibration covers the heaviest offtake and
+feed-in steps, the request's peak and evenly spread steps, which is why this did not happen
+in any test.
 """
 
 from __future__ import annotations
@@ -39,9 +49,15 @@ from netruimte.grid.powerflow import DEFAULT_METHOD, Method, PowerFlowEngine, Tr
 # The screening band around the estimate: a share of the largest first-order change the
 # request can cause at that asset, plus an absolute margin. Generous on purpose: a step wrongly
 # skipped would be an error, a step needlessly solved only costs ~50 us.
-BAND_SHARE = 0.25
+BAND_SHARE = 0.02  # of the largest first-order change the request can cause at the asset
+MISS_FACTOR = 3.0  # times the largest estimation error seen on the calibration steps
+CALIBRATION_STEPS = 96
 LOADING_MARGIN = 2e-3  # loading fraction
 VOLTAGE_MARGIN_PU = 1e-3
+AFFECTED_LOADING = 1e-4  # a request moving a branch less than this leaves it to its base
+AFFECTED_PU = 1e-5
+NEAR_LIMIT_LOADING = 5e-3  # base steps this close to a limit are always solved
+NEAR_LIMIT_PU = 5e-4
 MAX_CANDIDATES = 64  # steps solved per branch for its yearly maximum when near-ties abound
 
 
@@ -162,7 +178,28 @@ class Quickscan:
             [self.base.line_loading, self.base.transformer_loading], axis=1
         )  # (T, B)
         n_branch = self._branch_loading.shape[1]
-        self._rating_mva = self.base_congestion.assets["rating_mva"].to_numpy()[:n_branch]
+        assets = self.base_congestion.assets.iloc[:n_branch]
+        self._rating_mva = assets["rating_mva"].to_numpy()
+        self._from_index = pd.Index(model.node_ids).get_indexer(assets["from_node"].to_numpy())
+        self._s0_mva = np.hypot(self.base.branch_p_from_mw, self.base.branch_q_from_mvar)
+        total_w = np.zeros(profiles.n_steps)
+        if ComponentType.sym_load in self.update:
+            total_w += self.update[ComponentType.sym_load]["p_specified"].sum(axis=1)
+        if ComponentType.sym_gen in self.update:
+            total_w -= self.update[ComponentType.sym_gen]["p_specified"].sum(axis=1)
+        self._heaviest_step = int(np.argmax(total_w))
+        self._lightest_step = int(np.argmin(total_w))
+        # Steps solved for every request: each branch's base maximum, every step congested or
+        # near a limit without the request (an asset the request hardly moves can still tip).
+        c = self.base_congestion
+        always = (c.shortage_offtake_mw > 0).any(axis=0) | (c.shortage_feedin_mw > 0).any(axis=0)
+        always |= (self._branch_loading >= LOADING_MAX - NEAR_LIMIT_LOADING).any(axis=1)
+        u = self.base.u_pu
+        always |= (u <= U_MIN_PU + NEAR_LIMIT_PU).any(axis=1)
+        always |= (u >= U_MAX_PU - NEAR_LIMIT_PU).any(axis=1)
+        always[np.argmax(self._branch_loading, axis=0)] = True
+        always[[int(np.argmin(u.min(axis=1))), int(np.argmax(u.max(axis=1)))]] = True
+        self._always = always
         t = profiles.time_utc
         self.step_h = (t[1] - t[0]).total_seconds() / 3600.0 if len(t) > 1 else 0.25
 
@@ -222,18 +259,22 @@ class Quickscan:
     def _steps_to_solve(
         self, engine2: PowerFlowEngine, p_mw: np.ndarray, q_mvar: np.ndarray, s_mva: np.ndarray
     ) -> np.ndarray:
-        """Steps where the request might push an asset over a limit or to its yearly extreme."""
+        """Steps where the request might push an asset over a limit or to its yearly extreme.
+
+        1. Probes: the request at +x and -x MW at the heaviest offtake and feed-in steps and at
+           the request's peak, solved exactly, give per branch and node a quadratic response
+           to the request (losses grow with its square).
+        2. Estimate every step: the branch's from-side power with that response added, at
+           the from node's moved voltage (loading = S / U); node voltages likewise.
+        3. Calibrate: solve a spread of steps exactly and take a multiple of the largest
+           estimation error seen there (per MVA requested) as the band around the estimate.
+        4. Keep the steps where a band reaches a limit or a yearly extreme.
+        Only assets the request measurably moves are estimated; the others keep their base
+        values (their base extremes and near-limit steps are always solved).
+        """
         n_t = self.profiles.n_steps
-        # Signed sensitivities at a few operating points (heaviest offtake and feed-in, and the
-        # request's peak), from +x and -x MW probes solved by the engine.
-        total = (
-            self.update[ComponentType.sym_load]["p_specified"].sum(axis=1)
-            if ComponentType.sym_load in self.update
-            else np.zeros(n_t)
-        )
-        if ComponentType.sym_gen in self.update:
-            total = total - self.update[ComponentType.sym_gen]["p_specified"].sum(axis=1)
-        probe = np.unique([int(np.argmax(total)), int(np.argmin(total)), int(np.argmax(s_mva))])
+        base = self.base
+        probe = np.unique([self._heaviest_step, self._lightest_step, int(np.argmax(s_mva))])
         x_mw = float(np.abs(p_mw).max())
         tan_phi = float(np.max(np.abs(q_mvar) / np.maximum(np.abs(p_mw), 1e-12)))
         k = len(probe)
@@ -241,52 +282,91 @@ class Quickscan:
         p_probe = np.concatenate([np.full(k, x_mw), np.full(k, -x_mw)])
         upd = self._request_update(probe_steps, p_probe * 1e6, p_probe * tan_phi * 1e6)
         res = engine2.run_update(upd, self.profiles.time_utc[probe_steps])
-        base = self.base
-        dp_b = res.branch_p_from_mw - base.branch_p_from_mw[probe_steps]
-        dq_b = res.branch_q_from_mvar - base.branch_q_from_mvar[probe_steps]
-        du = res.u_pu - base.u_pu[probe_steps]
-        sign = np.sign(p_probe)[:, None]
-        f_p = (dp_b * sign).mean(axis=0) / x_mw  # MW through branch per MW requested
-        f_q = (dq_b * sign).mean(axis=0) / x_mw
-        s_u = (du * sign).mean(axis=0) / x_mw  # pu per MW
         new_b = np.concatenate([res.line_loading, res.transformer_loading], axis=1)
         reach_b = np.abs(new_b - self._branch_loading[probe_steps]).max(axis=0) / x_mw
-        reach_u = np.abs(du).max(axis=0) / x_mw
+        reach_u = np.abs(res.u_pu - base.u_pu[probe_steps]).max(axis=0) / x_mw
+        cols_b = np.flatnonzero(reach_b * x_mw > AFFECTED_LOADING)
+        cols_u = np.flatnonzero(reach_u * x_mw > AFFECTED_PU)
+        from_u = self._from_index[cols_b]  # node column of each affected branch's from side
 
-        # Estimate: the branch's from-side apparent power with the request's share added; its
-        # change over the branch rating is the change in loading (first order).
-        p0, q0 = base.branch_p_from_mw, base.branch_q_from_mvar
-        d_s = np.hypot(p0 + f_p * p_mw[:, None], q0 + f_q * p_mw[:, None]) - np.hypot(p0, q0)
-        l0 = self._branch_loading
-        est_b = l0 + d_s / self._rating_mva
-        band_b = BAND_SHARE * reach_b * s_mva[:, None] + LOADING_MARGIN
-        est_u = base.u_pu + s_u * p_mw[:, None]
-        band_u = BAND_SHARE * reach_u * s_mva[:, None] + VOLTAGE_MARGIN_PU
-        changed_b = reach_b > 0
+        def fit(d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            plus, minus = d[:k], d[k:]
+            return (
+                ((plus - minus) / (2 * x_mw)).mean(axis=0),
+                ((plus + minus) / (2 * x_mw**2)).mean(axis=0),
+            )
+
+        a_p, c_p = fit(
+            res.branch_p_from_mw[:, cols_b] - base.branch_p_from_mw[probe_steps][:, cols_b]
+        )
+        a_q, c_q = fit(
+            res.branch_q_from_mvar[:, cols_b] - base.branch_q_from_mvar[probe_steps][:, cols_b]
+        )
+        a_u, c_u = fit(res.u_pu - base.u_pu[probe_steps])  # all nodes: from sides need them
+
+        def estimate(steps: np.ndarray | slice, req: np.ndarray) -> tuple[np.ndarray, ...]:
+            r = req[:, None]
+            p0 = base.branch_p_from_mw[steps][:, cols_b]
+            q0 = base.branch_q_from_mvar[steps][:, cols_b]
+            d_s = np.hypot(p0 + a_p * r + c_p * r**2, q0 + a_q * r + c_q * r**2)
+            d_s -= self._s0_mva[steps][:, cols_b]
+            u_base = base.u_pu[steps]
+            u0 = u_base[:, from_u]
+            u1 = u0 + a_u[from_u] * r + c_u[from_u] * r**2
+            est_b = self._branch_loading[steps][:, cols_b] * u0 + d_s / self._rating_mva[cols_b]
+            est_b /= np.maximum(u1, 0.5)
+            est_u = u_base[:, cols_u] + a_u[cols_u] * r + c_u[cols_u] * r**2
+            return est_b, est_u
+
+        est_b, est_u = estimate(slice(None), p_mw)
+        l0 = self._branch_loading[:, cols_b]
+        moved = np.abs(est_b - l0).max(axis=1) if len(cols_b) else np.zeros(n_t)
+        cal = np.unique(
+            np.concatenate(
+                [
+                    np.linspace(0, n_t - 1, min(n_t, CALIBRATION_STEPS), dtype=int),
+                    np.argsort(-moved)[:CALIBRATION_STEPS],
+                    probe,
+                ]
+            )
+        )
+        cal = cal[s_mva[cal] > 0]
+        upd = self._request_update(cal, p_mw[cal] * 1e6, q_mvar[cal] * 1e6)
+        res_cal = engine2.run_update(upd, self.profiles.time_utc[cal])
+        exact_b = np.concatenate([res_cal.line_loading, res_cal.transformer_loading], axis=1)
+        per_mva = 1.0 / s_mva[cal][:, None]
+        miss_b = (np.abs(exact_b[:, cols_b] - est_b[cal]) * per_mva).max(axis=0, initial=0.0)
+        miss_u = (np.abs(res_cal.u_pu[:, cols_u] - est_u[cal]) * per_mva).max(axis=0, initial=0.0)
+        s_col = s_mva[:, None]
+        band_b = (MISS_FACTOR * miss_b + BAND_SHARE * reach_b[cols_b]) * s_col + LOADING_MARGIN
+        band_u = (MISS_FACTOR * miss_u + BAND_SHARE * reach_u[cols_u]) * s_col + VOLTAGE_MARGIN_PU
+
+        need = self._always.copy()
+        need[cal] = True
         lb, ub = est_b - band_b, est_b + band_b
-        need = ((ub >= LOADING_MAX) & changed_b).any(axis=1)
-        # May hold a branch's yearly maximum (unchanged branches keep theirs: base argmax).
-        # A branch whose loading hardly varies (e.g. only charging current behind an open
-        # switch) has near-ties everywhere: there the MAX_CANDIDATES steps with the highest
-        # upper bound are solved, which bounds the error of its reported maximum by the band.
-        cand = (ub >= lb.max(axis=0)) & changed_b
+        need |= (ub >= LOADING_MAX).any(axis=1)
+        # May hold an affected branch's yearly maximum. A branch whose loading hardly varies
+        # has near-ties everywhere: there the MAX_CANDIDATES steps with the highest estimate
+        # are solved, which bounds the error of its reported maximum by the band.
+        cand = ub >= lb.max(axis=0, initial=-np.inf)
         crowded = np.flatnonzero(cand.sum(axis=0) > MAX_CANDIDATES)
         if len(crowded):
             cand[:, crowded] = False
-            top = np.argpartition(-ub[:, crowded], MAX_CANDIDATES, axis=0)[:MAX_CANDIDATES]
+            top = np.argpartition(-est_b[:, crowded], MAX_CANDIDATES, axis=0)[:MAX_CANDIDATES]
             cand[top, crowded[None, :]] = True
         need |= cand.any(axis=1)
-        need[np.argmax(l0, axis=0)] = True
         lo_u, hi_u = est_u - band_u, est_u + band_u
         need |= (lo_u <= U_MIN_PU).any(axis=1) | (hi_u >= U_MAX_PU).any(axis=1)
-        # Steps that may hold the area's lowest or highest voltage (capped like branches).
-        lo_min, hi_min = lo_u.min(axis=1), hi_u.min(axis=1)
-        lo_max, hi_max = lo_u.max(axis=1), hi_u.max(axis=1)
+        # Steps that may hold the area's lowest or highest voltage (capped like branches);
+        # unaffected nodes keep their base voltage.
+        rest = np.setdiff1d(np.arange(base.u_pu.shape[1]), cols_u)
+        u_rest = base.u_pu[:, rest]
+        lo_min = np.minimum(lo_u.min(axis=1, initial=np.inf), u_rest.min(axis=1, initial=np.inf))
+        hi_min = np.minimum(hi_u.min(axis=1, initial=np.inf), u_rest.min(axis=1, initial=np.inf))
+        lo_max = np.maximum(lo_u.max(axis=1, initial=-np.inf), u_rest.max(axis=1, initial=-np.inf))
+        hi_max = np.maximum(hi_u.max(axis=1, initial=-np.inf), u_rest.max(axis=1, initial=-np.inf))
         need |= _capped(lo_min <= hi_min.min(), -lo_min)
         need |= _capped(hi_max >= lo_max.max(), hi_max)
-        # Every step congested without the request stays solved: its shortage changes.
-        c = self.base_congestion
-        need |= (c.shortage_offtake_mw > 0).any(axis=0) | (c.shortage_feedin_mw > 0).any(axis=0)
         return np.flatnonzero(need)
 
     def _scatter(self, sub: AssetCongestion, steps: np.ndarray) -> AssetCongestion:
