@@ -117,28 +117,61 @@ def congested_steps_series(shortage: np.ndarray) -> CongestedSteps:
     return CongestedSteps(s_idx, t_idx, s2[s_idx, t_idx], s2.shape[0], s2.shape[1])
 
 
+BLOCK_BYTES = 8 << 20  # time blocks of ~8 MB of cube stay in cache for both directions
+
+
+def congested_steps_both(
+    load_mw: np.ndarray, capacity_offtake_mw: np.ndarray, capacity_feedin_mw: np.ndarray
+) -> dict[str, CongestedSteps]:
+    """Congested steps of a load cube (W, T, A) in both directions, reading the cube once.
+
+    The cube is walked in cache-sized blocks of time (a loop over blocks of ~400 steps, never
+    over single quarter-hours); each block is compared with both capacities while it is in
+    cache. Series number is w * A + a. The sparse result is put in (series, time) order with
+    a stable sort on the series number (a radix sort when it fits 16 bits).
+    """
+    w_n, t_n, a_n = load_mw.shape
+    cap_off = np.asarray(capacity_offtake_mw, dtype=load_mw.dtype)
+    neg_feed = -np.asarray(capacity_feedin_mw, dtype=load_mw.dtype)
+    rows = max(1, BLOCK_BYTES // max(1, a_n * load_mw.itemsize))
+    parts: dict[str, list[tuple[int, np.ndarray, np.ndarray]]] = {"offtake": [], "feedin": []}
+    for w in range(w_n):
+        for t0 in range(0, t_n, rows):
+            block = load_mw[w, t0 : t0 + rows]
+            flat_block = block.reshape(-1)
+            for direction, mask in (("offtake", block > cap_off), ("feedin", block < neg_feed)):
+                idx = np.flatnonzero(mask)
+                if len(idx):
+                    parts[direction].append((w, idx + t0 * a_n, flat_block[idx]))
+    out = {}
+    for direction, chunks in parts.items():
+        if not chunks:
+            empty = np.zeros(0, np.int64)
+            out[direction] = CongestedSteps(empty, empty, np.zeros(0), w_n * a_n, t_n)
+            continue
+        w_arr = np.concatenate([np.full(len(i), w, np.int64) for w, i, _ in chunks])
+        flat = np.concatenate([i for _, i, _ in chunks])
+        vals = np.concatenate([v for _, _, v in chunks]).astype(np.float64)
+        t, a = np.divmod(flat, a_n)
+        if direction == "offtake":
+            vals -= cap_off[a]
+        else:
+            vals = neg_feed[a] - vals
+        series = w_arr * a_n + a
+        key = series.astype(np.uint16) if w_n * a_n <= np.iinfo(np.uint16).max else series
+        order = np.argsort(key, kind="stable")  # input is (w, t, a) ordered: stable → (s, t)
+        out[direction] = CongestedSteps(series[order], t[order], vals[order], w_n * a_n, t_n)
+    return out
+
+
 def congested_steps_cube(
     load_mw: np.ndarray, capacity_mw: np.ndarray, direction: str
 ) -> CongestedSteps:
-    """Congested steps of a load cube (W, T, A) against per-area capacity, without copying it.
-
-    Series number is w * A + a. One pass compares, one pass finds the congested steps; the
-    sorting into (series, time) order is done on the sparse set only.
-    """
-    w_n, t_n, a_n = load_mw.shape
-    cap = np.asarray(capacity_mw, dtype=load_mw.dtype)
-    mask = load_mw > cap if direction == "offtake" else load_mw < -cap
-    flat = np.flatnonzero(mask)
-    del mask
-    w = flat // (t_n * a_n)
-    rem = flat - w * (t_n * a_n)
-    t = rem // a_n
-    a = rem - t * a_n
-    values = load_mw.reshape(-1)[flat].astype(np.float64)
-    values = values - cap[a] if direction == "offtake" else -values - cap[a]
-    series = w * a_n + a
-    order = np.argsort(series * t_n + t, kind="stable")
-    return CongestedSteps(series[order], t[order], values[order], w_n * a_n, t_n)
+    """Congested steps of a load cube (W, T, A) in one direction (see congested_steps_both)."""
+    inf = np.full(load_mw.shape[2], np.inf, dtype=load_mw.dtype)
+    if direction == "offtake":
+        return congested_steps_both(load_mw, capacity_mw, inf)["offtake"]
+    return congested_steps_both(load_mw, inf, capacity_mw)["feedin"]
 
 
 def events_from_series(
@@ -158,3 +191,15 @@ def events_from_cube(
     """Events of a load cube (W, T, A) in one direction; series = w * A + a."""
     steps = congested_steps_cube(load_mw, capacity_mw, direction)
     return _events_from_steps(steps, step_h, wrap), steps
+
+
+def events_from_cube_both(
+    load_mw: np.ndarray,
+    capacity_offtake_mw: np.ndarray,
+    capacity_feedin_mw: np.ndarray,
+    step_h: float = STEP_H,
+    wrap: bool = True,
+) -> dict[str, tuple[EventTable, CongestedSteps]]:
+    """Events in both directions from one read of the cube; series = w * A + a."""
+    both = congested_steps_both(load_mw, capacity_offtake_mw, capacity_feedin_mw)
+    return {d: (_events_from_steps(st, step_h, wrap), st) for d, st in both.items()}

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from netruimte.congestion.events import CongestedSteps, EventTable, events_from_cube
+from netruimte.congestion.events import CongestedSteps, EventTable, events_from_cube_both
 from netruimte.congestion.shortage import DIRECTIONS
-from netruimte.stats import grouped_max, grouped_quantile
+from netruimte.stats import grouped_max, grouped_quantile, grouped_quantiles
 from netruimte.timeaxis import STEP_H, local_calendar
 
 NOTICE = "day-ahead"  # conditions of the ask: CBC-A calls are announced the day before
@@ -88,8 +88,9 @@ def expectation_for_direction(
     years_with = np.bincount(events.series, minlength=n_series).reshape(n_years, n_areas) > 0
     cols["probability_any"] = years_with.mean(axis=0)
     dur = events.duration_h
-    cols["duration_h_p50"] = grouped_quantile(dur, area_of_event, n_areas, 0.5)
-    cols["duration_h_p95"] = grouped_quantile(dur, area_of_event, n_areas, 0.95)
+    cols["duration_h_p50"], cols["duration_h_p95"] = grouped_quantiles(
+        dur, area_of_event, n_areas, (0.5, 0.95)
+    )
     cols["duration_h_max"] = grouped_max(dur, area_of_event, n_areas)
     cols["mw_max"] = grouped_max(steps.shortage_mw, area_of_step, n_areas)
     cols["mw_p95"] = grouped_quantile(steps.shortage_mw, area_of_step, n_areas, 0.95)
@@ -127,10 +128,11 @@ def flex_expectation(
     ev_month = np.zeros((n_areas, 2, 12))
     durations = np.zeros((n_areas, 2, n_bins))
     all_events = {}
+    both = events_from_cube_both(load_mw, capacity_offtake_mw, capacity_feedin_mw)
     for d, (direction, cap) in enumerate(
         zip(DIRECTIONS, (capacity_offtake_mw, capacity_feedin_mw), strict=True)
     ):
-        events, steps = events_from_cube(load_mw, cap, direction)
+        events, steps = both[direction]
         all_events[direction] = events
         cols, hmh, hwh, evm, dur = expectation_for_direction(
             events, steps, n_years, n_areas, month, hour, weekday
