@@ -55,3 +55,36 @@ def test_hook_takes_a_region_object(tmp_path, feeder_factory) -> None:
     # What the hook reads from netruimte.region.model.Region: its folder and area ids.
     frames = network_congestion_frames(SimpleNamespace(folder=tmp_path, area_ids=["A", "B"]))
     assert set(frames) == {"asset_congestion", "asset_congestion_events", "network_area_congestion"}
+
+
+def test_run_stage_adds_tables_section_and_headlines(tmp_path, feeder_factory) -> None:
+    from types import SimpleNamespace
+
+    from netruimte.grid.stage import network_stage
+
+    save_area_network(tmp_path, "A", feeder_factory(load_mw=2.0))
+    axis = pd.date_range("2030-01-01", periods=96 * 7, freq="15min", tz="UTC")
+    result = SimpleNamespace(
+        region=SimpleNamespace(folder=tmp_path, area_ids=["A"]),
+        cube=SimpleNamespace(axis=axis),
+        extra={},
+        sections=[],
+        extra_summary={},
+    )
+    network_stage(result, None)
+    assert "asset_congestion" in result.extra
+    assert result.extra_summary["networked_areas"] == 1
+    assert result.extra_summary["network_assets_congested"] >= 1
+    assert result.extra_summary["network_shortage_mwh_offtake"] > 0
+    title, body = result.sections[0]
+    assert title == "Network congestion per asset" and "Cable 200" in body
+
+    empty = SimpleNamespace(
+        region=SimpleNamespace(folder=tmp_path / "none", area_ids=["A"]),
+        cube=SimpleNamespace(axis=axis),
+        extra={},
+        sections=[],
+        extra_summary={},
+    )
+    network_stage(empty, None)
+    assert empty.extra == {} and empty.sections == [] and empty.extra_summary == {}
