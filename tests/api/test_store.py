@@ -154,8 +154,8 @@ def test_bid_lifecycle_rules(db: Database) -> None:
     late = T0 + timedelta(days=1)
     with db.writing() as s, pytest.raises(Conflict, match="closed"):
         lifecycle.submit_bid(s, a, tid, {"mw": 1}, late)
-    with db.writing() as s, pytest.raises(Conflict, match="open until"):
-        lifecycle.clear_tender(s, op, tid, T0, lambda t, bids: {})
+    with pytest.raises(Conflict, match="open until"):
+        lifecycle.clear_tender(db.reading, db.writing, op, tid, T0, lambda t, bids: {})
 
 
 def test_clearing_sees_only_active_bids_and_unseals(db: Database) -> None:
@@ -170,24 +170,33 @@ def test_clearing_sees_only_active_bids_and_unseals(db: Database) -> None:
     def clearing(tender, bids):
         seen.extend(x.id for x in bids)
         return {
-            "summary": {"accepted": 1},
+            "summary": {"accepted": 1, "cost": 5.0},
+            "bidder_summary": {"accepted": 1},
             "scorecards": {keep.id: {"accepted": True}},
-            "ranking": [{"rank": 1, "bid_id": keep.id, "party_id": a.party_id, "score": 1.0}],
+            "ranking": [
+                {
+                    "rank": 1,
+                    "status": "accepted",
+                    "bid_id": keep.id,
+                    "party_id": a.party_id,
+                    "score": 1.0,
+                }
+            ],
         }
 
-    with db.writing() as s:
-        with pytest.raises(Forbidden):
-            lifecycle.clear_tender(s, a, tid, T0 + timedelta(days=2), clearing)
-    with db.writing() as s:
-        lifecycle.clear_tender(s, op, tid, T0 + timedelta(days=2), clearing)
+    later = T0 + timedelta(days=2)
+    with pytest.raises(Forbidden):
+        lifecycle.clear_tender(db.reading, db.writing, a, tid, later, clearing)
+    lifecycle.clear_tender(db.reading, db.writing, op, tid, later, clearing)
     assert seen == [keep.id]
     with db.reading() as s:
         assert len(lifecycle.visible_bids(s, op, tid)) == 2
         view_a = lifecycle.result_view(s, a, tid)
         view_b = lifecycle.result_view(s, b, tid)
         assert set(view_a["scorecards"]) == {keep.id} and view_b["scorecards"] == {}
-        assert view_a["ranking"] == [{"rank": 1, "score": 1.0, "yours": True}]
-        assert view_b["ranking"] == [{"rank": 1, "score": 1.0, "yours": False}]
+        assert view_a["ranking"] == [{"rank": 1, "status": "accepted", "yours": True}]
+        assert view_b["ranking"] == [{"rank": 1, "status": "accepted", "yours": False}]
+        assert view_b["summary"] == {"accepted": 1}
         assert lifecycle.result_view(s, op, tid)["ranking"][0]["bid_id"] == keep.id
         actions = [e.action for e in s.scalars(select(AuditEntry).order_by(AuditEntry.seq))]
     assert actions[-5:] == [
@@ -197,7 +206,7 @@ def test_clearing_sees_only_active_bids_and_unseals(db: Database) -> None:
         "bid.withdraw",
         "tender.clear",
     ]
-    with db.writing() as s, pytest.raises(Conflict, match="cleared already"):
-        lifecycle.clear_tender(s, op, tid, T0 + timedelta(days=3), clearing)
+    with pytest.raises(Conflict, match="cleared already"):
+        lifecycle.clear_tender(db.reading, db.writing, op, tid, later, clearing)
     with db.reading() as s:
         assert s.scalar(select(Bid).where(Bid.id == gone.id)).status == "withdrawn"

@@ -47,7 +47,7 @@ def dumps(value: object) -> bytes:
 
 
 def _csv(frame: pd.DataFrame) -> bytes:
-    return frame.to_csv(index=False, float_format="%.6g").encode()
+    return frame.to_csv(index=False, float_format="%.10g").encode()
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:

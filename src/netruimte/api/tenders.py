@@ -251,8 +251,9 @@ def tender_router(market: MarketBridge) -> APIRouter:
     def clear(service: Svc, caller: Operator, tender_id: str) -> dict:
         """Clear the tender after its deadline (operator only); returns the full result."""
         now = service.clock()
-        with service.db.writing() as s:
-            lifecycle.clear_tender(s, caller, tender_id, now, market.clearing)
+        db = service.db
+        lifecycle.clear_tender(db.reading, db.writing, caller, tender_id, now, market.clearing)
+        with db.reading() as s:
             return lifecycle.result_view(s, caller, tender_id)
 
     @router.get(
@@ -297,4 +298,4 @@ def _party_names(session) -> dict[str, str]:
 
     from netruimte.store.models import Party
 
-    return dict(session.execute(select(Party.id, Party.name)).tuples())
+    return {pid: name for pid, name in session.execute(select(Party.id, Party.name))}

@@ -25,8 +25,11 @@ from netruimte.store.errors import Conflict, Forbidden, Invalid, NotFound, Seale
 from netruimte.store.models import Bid, Tender
 
 BID_NOT_FOUND = "no such bid among your bids in this tender"
-#: clearing(tender, active bids) -> result dict with "scorecards" {bid_id: card} and "ranking"
+#: clearing(tender, active bids) -> the result document: "summary" (operator), "bidder_summary",
+#: "scorecards" {bid_id: card}, "ranking" [rows with rank, status, bid_id, ...] and more
 Clearing = Callable[[Tender, list[Bid]], dict]
+#: What a bidder sees of each ranking row (besides whether it is its own).
+BIDDER_RANKING_FIELDS = ("rank", "status")
 
 
 def _require_operator(actor: Actor, what: str) -> None:
@@ -243,12 +246,16 @@ def visible_bid(session: Session, actor: Actor, tender_id: str, bid_id: str) -> 
     return _own_bid(session, actor, tender_id, bid_id, lock=False)
 
 
-def clear_tender(
-    session: Session, actor: Actor, tender_id: str, now: datetime, clearing: Clearing
-) -> Tender:
-    """Clear a tender after its deadline with `clearing`; stores the result and the scorecards."""
+def bids_for_clearing(
+    session: Session, actor: Actor, tender_id: str, now: datetime
+) -> tuple[Tender, list[Bid]]:
+    """The tender and its active bids, once the deadline has passed (operator only).
+
+    After the deadline no bid can be written, so the set read here is final; the clearing
+    itself runs outside any write transaction.
+    """
     _require_operator(actor, "clear tenders")
-    tender = get_tender(session, tender_id, lock="update")
+    tender = get_tender(session, tender_id)
     if tender.status == "cleared":
         raise Conflict("the tender is cleared already")
     if now < tender.deadline:
@@ -263,7 +270,17 @@ def clear_tender(
             .order_by(Bid.created_at, Bid.id)
         )
     )
-    result = clearing(tender, bids)
+    return tender, bids
+
+
+def record_clearing(
+    session: Session, actor: Actor, tender_id: str, now: datetime, result: dict, n_bids: int
+) -> Tender:
+    """Store a clearing result and unseal the tender (refused if cleared meanwhile)."""
+    _require_operator(actor, "clear tenders")
+    tender = get_tender(session, tender_id, lock="update")
+    if tender.status == "cleared":
+        raise Conflict("the tender is cleared already")
     tender.result = result
     tender.status = "cleared"
     tender.cleared_at = now
@@ -274,17 +291,31 @@ def clear_tender(
         "tender",
         tender.id,
         now,
-        {"bids": len(bids), "summary": result.get("summary", {})},
+        {"bids": n_bids, "summary": result.get("summary", {})},
         tender_id=tender.id,
     )
     return tender
 
 
+def clear_tender(
+    db_reading, db_writing, actor: Actor, tender_id: str, now: datetime, clearing: Clearing
+) -> Tender:
+    """Read the final bids, run `clearing` without holding a write lock, store the result.
+
+    `db_reading` / `db_writing` are the session context factories of a Database.
+    """
+    with db_reading() as session:
+        tender, bids = bids_for_clearing(session, actor, tender_id, now)
+        result = clearing(tender, bids)
+    with db_writing() as session:
+        return record_clearing(session, actor, tender_id, now, result, len(bids))
+
+
 def result_view(session: Session, actor: Actor, tender_id: str) -> dict:
     """The cleared result as the actor may see it.
 
-    Operator: everything. Bidder: its own scorecards and the anonymised ranking (no bid ids,
-    no party names; its own rows are marked `yours`).
+    Operator: everything. Bidder: the public summary, its own scorecards and the anonymised
+    ranking (rank and status only; its own rows are marked `yours`).
     """
     tender = get_tender(session, tender_id)
     if tender.status != "cleared" or tender.result is None:
@@ -300,13 +331,13 @@ def result_view(session: Session, actor: Actor, tender_id: str) -> dict:
     cards = {k: v for k, v in result.get("scorecards", {}).items() if k in own_ids}
     ranking = []
     for row in result.get("ranking", []):
-        public = {k: v for k, v in row.items() if k not in ("bid_id", "party_id", "party")}
+        public = {k: row.get(k) for k in BIDDER_RANKING_FIELDS}
         public["yours"] = row.get("bid_id") in own_ids
         ranking.append(public)
     return {
         "tender_id": tender.id,
         "view": "bidder",
-        "summary": result.get("summary", {}),
+        "summary": result.get("bidder_summary", {}),
         "scorecards": cards,
         "ranking": ranking,
     }
