@@ -24,11 +24,11 @@ def greedy_merit_order(p: TenderProblem) -> np.ndarray | None:
     live = p.coverable[p.atom_block]
     remaining = np.where(live, need, 0.0)
     unmet_atoms = np.bincount(p.atom_block[live], minlength=p.n_blocks)
-    allowance = p.effective_allowance()
-    uncovered_hours = np.bincount(p.block_need, weights=p.block_hours, minlength=len(p.needs))
+    covered = np.zeros(p.n_blocks, dtype=bool)
+    covered[unmet_atoms == 0] = p.coverable[unmet_atoms == 0]
 
     def done() -> bool:
-        return bool((uncovered_hours <= allowance + 1e-6).all())
+        return p.meets_reliability(covered)
 
     score = p.score_eur_per_mwh
     order = sorted(np.flatnonzero(p.eligible), key=lambda b: (score[b], p.tie_rank[b]))
@@ -52,8 +52,7 @@ def greedy_merit_order(p: TenderProblem) -> np.ndarray | None:
         if len(met):
             blocks, counts = np.unique(p.atom_block[met], return_counts=True)
             unmet_atoms[blocks] -= counts
-            newly = blocks[unmet_atoms[blocks] == 0]
-            np.subtract.at(uncovered_hours, p.block_need[newly], p.block_hours[newly])
+            covered[blocks[unmet_atoms[blocks] == 0]] = True
     if not done():
         return None
     for b in reversed(taken):  # clean-up: drop or shrink what is not needed

@@ -93,6 +93,24 @@ class TenderProblem:
         bad[self.atom_block[~ok_atom]] = True
         return covered & ~bad
 
+    @property
+    def strict(self) -> np.ndarray:
+        """(N,) needs with reliability 1: every coverable block must be covered."""
+        return np.array([n.reliability >= 1.0 for n in self.needs], dtype=bool)
+
+    def meets_reliability(self, covered: np.ndarray) -> bool:
+        """Whether covered blocks (NB,) satisfy every need: all coverable blocks for a need at
+        reliability 1, else uncovered expected hours within the (effective) allowance."""
+        uncovered = ~covered
+        hours = np.bincount(
+            self.block_need[uncovered],
+            weights=self.block_hours[uncovered],
+            minlength=len(self.needs),
+        )
+        missed = np.bincount(self.block_need[uncovered & self.coverable], minlength=len(self.needs))
+        ok = np.where(self.strict, missed == 0, hours <= self.effective_allowance() + 1e-6)
+        return bool(ok.all())
+
     def feasible(self, accepted_mw: np.ndarray, tol: float = 1e-6) -> bool:
         """Whether an acceptance covers every need at its reliability (uncoverable blocks
         are exempt) and respects each bid's size limits."""
@@ -102,13 +120,7 @@ class TenderProblem:
             return False
         if (on & ~self.eligible).any():
             return False
-        uncovered = ~self.block_covered(x, tol)
-        hours = np.bincount(
-            self.block_need[uncovered],
-            weights=self.block_hours[uncovered],
-            minlength=len(self.needs),
-        )
-        return bool((hours <= self.effective_allowance() + 1e-6).all())
+        return self.meets_reliability(self.block_covered(x, tol))
 
     def effective_allowance(self) -> np.ndarray:
         """Allowance per need, raised to the uncoverable hours when the bids cannot reach r."""
@@ -220,7 +232,11 @@ def build_problem(
             [b.area_id in areas and b.relieves == need.direction for b in bids], dtype=bool
         )
         idx = np.flatnonzero(counts)
-        if len(idx) == 0:
+        if len(idx) == 0:  # nobody can serve this need: one empty atom per block
+            atom_block_parts.append(first_block + np.arange(nb))
+            atom_steps_parts.append(block_steps)
+            cover_parts.append((np.zeros(0, np.int64), np.zeros(0, np.int64), nb))
+            n_before += nb
             first_block += nb
             continue
         counts_any[idx] = True

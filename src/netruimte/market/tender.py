@@ -124,7 +124,7 @@ def _solve_milp(
     elig = p.eligible
     allowance = p.effective_allowance()
     need_hours = np.bincount(p.block_need, weights=p.block_hours, minlength=len(p.needs))
-    use_z = (allowance > EPS) | ~p.coverable.all()
+    use_z = ~p.strict
     # columns: q_b (one per eligible bid), then y_b for divisible bids with min_mw > 0,
     # then z_B for blocks of needs with an allowance
     bid_idx = np.flatnonzero(elig)
@@ -330,7 +330,9 @@ def _result(
         p.block_need[covered], weights=p.block_hours[covered], minlength=len(p.needs)
     )
     achieved = np.where(need_hours > 0, cov_hours / np.maximum(need_hours, EPS), 1.0)
-    partial = bool(((need_hours - cov_hours) > allowance + 1e-6).any())
+    missed = np.bincount(p.block_need[~covered], minlength=len(p.needs)) > 0
+    over = (need_hours - cov_hours) > allowance + 1e-6
+    partial = bool(np.where(p.strict, missed, over).any())
     state = str(info["state"])
     gap = float(info.get("mip_gap", 0.0))  # type: ignore[arg-type]
     if state == "optimal" and gap > 1e-9:
