@@ -41,18 +41,34 @@ def winter_need(reliability: float = 1.0) -> Need:
         reliability=reliability,
         blocks=[
             NeedBlock(
-                window=Window(start=date(YEAR, 1, 1), end=date(YEAR, 1, 31), days="workday",
-                              from_hour=17, to_hour=20),
-                mw=10.0, expected_hours_per_year=30.0, expected_mwh_per_year=150.0,
-                activations_per_year=15, max_duration_h=3.0,
+                window=Window(
+                    start=date(YEAR, 1, 1),
+                    end=date(YEAR, 1, 31),
+                    days="workday",
+                    from_hour=17,
+                    to_hour=20,
+                ),
+                mw=10.0,
+                expected_hours_per_year=30.0,
+                expected_mwh_per_year=150.0,
+                activations_per_year=15,
+                max_duration_h=3.0,
             ),
             NeedBlock(
-                window=Window(start=date(YEAR, 2, 1), end=date(YEAR, 2, 28), days="all",
-                              from_hour=17, to_hour=19),
-                mw=6.0, expected_hours_per_year=10.0, expected_mwh_per_year=30.0,
-                activations_per_year=8, max_duration_h=2.0,
+                window=Window(
+                    start=date(YEAR, 2, 1),
+                    end=date(YEAR, 2, 28),
+                    days="all",
+                    from_hour=17,
+                    to_hour=19,
+                ),
+                mw=6.0,
+                expected_hours_per_year=10.0,
+                expected_mwh_per_year=30.0,
+                activations_per_year=8,
+                max_duration_h=2.0,
             ),
         ],
         max_activations_per_year=20,
         max_duration_h=3.0,
-    )  # fmt: skip
+    )

@@ -23,8 +23,9 @@ from netruimte.market.windows import Window
 
 @lru_cache(maxsize=4)
 def local_fields(year: int):
-    axis = pd.date_range(f"{year}-01-01", f"{year + 1}-01-01", freq="15min", tz="UTC",
-                         inclusive="left")  # fmt: skip
+    axis = pd.date_range(
+        f"{year}-01-01", f"{year + 1}-01-01", freq="15min", tz="UTC", inclusive="left"
+    )
     local = axis.tz_convert("Europe/Amsterdam")
     dates = np.array(local.date)
     nl = holidays.country_holidays("NL", years=[year, year + 1])
@@ -126,8 +127,10 @@ def brute_force(needs: list[Need], bids: list[Bid], co2_eur_per_t: float = 100.0
                     uncovered[ni] += hours
                     missed[ni] = True
             # reliability 1: every coverable block; else uncovered hours within the allowance
-            if all(not missed[i] if n.reliability >= 1 else uncovered[i] <= allowance[i] + 1e-6
-                   for i, n in enumerate(needs)):  # fmt: skip
+            if all(
+                not missed[i] if n.reliability >= 1 else uncovered[i] <= allowance[i] + 1e-6
+                for i, n in enumerate(needs)
+            ):
                 c = float(cost @ x)
                 if c < best_cost - 1e-9:
                     best_cost, best_x = c, x
@@ -143,8 +146,9 @@ def brute_force(needs: list[Need], bids: list[Bid], co2_eur_per_t: float = 100.0
             a_ub.append(-usable)
             b_ub.append(np.full(len(usable), -need_mw))
         if a_ub:
-            res = linprog(cost, A_ub=np.vstack(a_ub), b_ub=np.concatenate(b_ub), bounds=bounds,
-                          method="highs")  # fmt: skip
+            res = linprog(
+                cost, A_ub=np.vstack(a_ub), b_ub=np.concatenate(b_ub), bounds=bounds, method="highs"
+            )
         else:
             res = linprog(cost, bounds=bounds, method="highs")
         if res.status == 0 and res.fun < best_cost - 1e-9:

@@ -40,11 +40,18 @@ def test_hand_computed_optimum(need):
 def test_cost_components_by_hand(need):
     # jan bid serves the whole January block: 150 MWh / 10 MW = 15 MWh per MW accepted
     bids = [
-        make_bid("jan", mw=10, windows=JAN, availability_eur_per_mw_yr=5000,
-                 activation_eur_per_mwh=200, co2_kg_per_mwh=500),
-        make_bid("feb", mw=6, windows=FEB, availability_eur_per_mw_yr=1000,
-                 activation_eur_per_mwh=0),
-    ]  # fmt: skip
+        make_bid(
+            "jan",
+            mw=10,
+            windows=JAN,
+            availability_eur_per_mw_yr=5000,
+            activation_eur_per_mwh=200,
+            co2_kg_per_mwh=500,
+        ),
+        make_bid(
+            "feb", mw=6, windows=FEB, availability_eur_per_mw_yr=1000, activation_eur_per_mwh=0
+        ),
+    ]
     r = clear_tender(need, bids, co2_eur_per_t=100)
     jan = next(o for o in r.outcomes if o.bid_id == "jan")
     assert jan.activation_mwh_per_mw_yr == pytest.approx(15.0)
@@ -70,10 +77,15 @@ def test_partial_window_serves_a_share_of_the_block(need):
 
 def test_start_date_prorates_availability_and_removes_january(need):
     bids = [
-        make_bid("feb_only", mw=10, start_date=date(YEAR, 2, 1), availability_eur_per_mw_yr=3650,
-                 **_free()),
+        make_bid(
+            "feb_only",
+            mw=10,
+            start_date=date(YEAR, 2, 1),
+            availability_eur_per_mw_yr=3650,
+            **_free(),
+        ),
         make_bid("jan", mw=10, windows=JAN, availability_eur_per_mw_yr=9000, **_free()),
-    ]  # fmt: skip
+    ]
     r = clear_tender(need, bids)
     feb_only = next(o for o in r.outcomes if o.bid_id == "feb_only")
     assert feb_only.availability_eur_per_mw_yr == pytest.approx(3650 * 334 / 365)
@@ -102,9 +114,11 @@ def test_ties_go_to_earlier_submission_then_bid_id(need):
     assert [o.bid_id for o in r.outcomes if o.status == "accepted"] == ["b1"]
     r = clear_tender(
         need,
-        [make_bid("b2", submitted_at=datetime(2026, 5, 1, 9), **same),
-         make_bid("b1", submitted_at=datetime(2026, 5, 1, 10), **same)],
-    )  # fmt: skip
+        [
+            make_bid("b2", submitted_at=datetime(2026, 5, 1, 9), **same),
+            make_bid("b1", submitted_at=datetime(2026, 5, 1, 10), **same),
+        ],
+    )
     assert [o.bid_id for o in r.outcomes if o.status == "accepted"] == ["b2"]
     loser = next(o for o in r.outcomes if o.bid_id == "b1")
     assert loser.status == "rejected" and loser.binding == "cost"
@@ -132,10 +146,11 @@ def test_eligibility_duration_and_activations(need):
 
 def test_divisible_bid_is_accepted_partly(need):
     bids = [
-        make_bid("big", mw=25, divisible=True, min_mw=2, availability_eur_per_mw_yr=1000,
-                 **_free()),
+        make_bid(
+            "big", mw=25, divisible=True, min_mw=2, availability_eur_per_mw_yr=1000, **_free()
+        ),
         make_bid("lumpy", mw=25, availability_eur_per_mw_yr=900, **_free()),
-    ]  # fmt: skip
+    ]
     r = clear_tender(need, bids)
     big = next(o for o in r.outcomes if o.bid_id == "big")
     assert big.accepted_mw == pytest.approx(10.0)
@@ -147,22 +162,47 @@ def test_divisible_bid_is_accepted_partly(need):
 
 def test_semicontinuous_minimum_is_respected(need):
     bids = [
-        make_bid("min8", mw=20, divisible=True, min_mw=12, availability_eur_per_mw_yr=1000,
-                 **_free()),
-    ]  # fmt: skip
+        make_bid(
+            "min8", mw=20, divisible=True, min_mw=12, availability_eur_per_mw_yr=1000, **_free()
+        ),
+    ]
     r = clear_tender(need, bids)
     assert r.outcomes[0].accepted_mw == pytest.approx(12.0)
 
 
 def test_invalid_and_unusable_bids_are_listed_with_reasons(need):
     records = [
-        {"bid_id": "neg", "area_id": "A1", "asset": "new", "action": "less_offtake", "mw": "-5",
-         "max_activations_per_year": 10, "max_duration_h": 4, "start_date": "2027-01-01"},
-        {"bid_id": "else", "area_id": "ZZ", "asset": "new", "action": "less_offtake", "mw": 5,
-         "max_activations_per_year": 10, "max_duration_h": 4, "start_date": "2027-01-01"},
-        {"bid_id": "good", "area_id": "A1", "asset": "new", "action": "less_offtake", "mw": 10,
-         "max_activations_per_year": 50, "max_duration_h": 4, "start_date": "2027-01-01"},
-    ]  # fmt: skip
+        {
+            "bid_id": "neg",
+            "area_id": "A1",
+            "asset": "new",
+            "action": "less_offtake",
+            "mw": "-5",
+            "max_activations_per_year": 10,
+            "max_duration_h": 4,
+            "start_date": "2027-01-01",
+        },
+        {
+            "bid_id": "else",
+            "area_id": "ZZ",
+            "asset": "new",
+            "action": "less_offtake",
+            "mw": 5,
+            "max_activations_per_year": 10,
+            "max_duration_h": 4,
+            "start_date": "2027-01-01",
+        },
+        {
+            "bid_id": "good",
+            "area_id": "A1",
+            "asset": "new",
+            "action": "less_offtake",
+            "mw": 10,
+            "max_activations_per_year": 50,
+            "max_duration_h": 4,
+            "start_date": "2027-01-01",
+        },
+    ]
     r = clear_tender(need, parse_bids(records, "bids.csv"))
     by = {o.bid_id: o for o in r.outcomes}
     assert by["neg"].status == "invalid" and "row 1" in by["neg"].reason
@@ -182,15 +222,32 @@ def test_uncoverable_block_gives_a_partial_result(need):
 
 def test_parent_need_counts_child_bids_once():
     child = Need(
-        area_id="C1", direction="offtake", year=YEAR,
-        blocks=[NeedBlock(window=Window.parse("2027-01-01..2027-12-31"), mw=4,
-                          expected_hours_per_year=10, expected_mwh_per_year=20)],
-    )  # fmt: skip
+        area_id="C1",
+        direction="offtake",
+        year=YEAR,
+        blocks=[
+            NeedBlock(
+                window=Window.parse("2027-01-01..2027-12-31"),
+                mw=4,
+                expected_hours_per_year=10,
+                expected_mwh_per_year=20,
+            )
+        ],
+    )
     parent = Need(
-        area_id="T", direction="offtake", year=YEAR, relieving_area_ids=["C1", "C2"],
-        blocks=[NeedBlock(window=Window.parse("2027-01-01..2027-12-31"), mw=6,
-                          expected_hours_per_year=10, expected_mwh_per_year=30)],
-    )  # fmt: skip
+        area_id="T",
+        direction="offtake",
+        year=YEAR,
+        relieving_area_ids=["C1", "C2"],
+        blocks=[
+            NeedBlock(
+                window=Window.parse("2027-01-01..2027-12-31"),
+                mw=6,
+                expected_hours_per_year=10,
+                expected_mwh_per_year=30,
+            )
+        ],
+    )
     bids = [
         make_bid("c1", area_id="C1", mw=4, availability_eur_per_mw_yr=1000, **_free()),
         make_bid("c2", area_id="C2", mw=2, availability_eur_per_mw_yr=1000, **_free()),

@@ -36,55 +36,82 @@ def windows(draw, months):
         h1 = draw(st.integers(1, 24))
         if h0 == h1:
             h1 = 24 if h0 < 23 else 5
-        out.append(Window(start=date(YEAR, m0, d0), end=date(YEAR, m1, d1),
-                          days=draw(st.sampled_from(["all", "workday", "non-workday"])),
-                          from_hour=h0, to_hour=h1))  # fmt: skip
+        out.append(
+            Window(
+                start=date(YEAR, m0, d0),
+                end=date(YEAR, m1, d1),
+                days=draw(st.sampled_from(["all", "workday", "non-workday"])),
+                from_hour=h0,
+                to_hour=h1,
+            )
+        )
     return out
 
 
 @st.composite
 def tenders(draw, max_bids: int, divisible: bool, reliability: bool):
     n_blocks = draw(st.integers(1, 3))
-    cells = draw(st.lists(st.tuples(st.integers(1, 6), st.sampled_from(["workday", "non-workday"])),
-                          min_size=n_blocks, max_size=n_blocks, unique=True))  # fmt: skip
+    cells = draw(
+        st.lists(
+            st.tuples(st.integers(1, 6), st.sampled_from(["workday", "non-workday"])),
+            min_size=n_blocks,
+            max_size=n_blocks,
+            unique=True,
+        )
+    )
     blocks = []
     for m, days in cells:
         h0 = draw(st.integers(6, 20))
         h1 = draw(st.integers(h0 + 1, min(24, h0 + 4)))
-        blocks.append(NeedBlock(
-            window=Window(start=date(YEAR, m, 1),
-                          end=date(YEAR, m, calendar.monthrange(YEAR, m)[1]),
-                          days=days, from_hour=h0, to_hour=h1),
-            mw=draw(st.sampled_from([2.0, 5.0, 7.5, 12.0])),
-            expected_hours_per_year=draw(st.sampled_from([0.0, 3.0, 10.0, 25.0])),
-            expected_mwh_per_year=draw(st.sampled_from([0.0, 10.0, 60.0])),
-            activations_per_year=draw(st.integers(0, 30)),
-            max_duration_h=draw(st.sampled_from([0.5, 2.0, 4.0])),
-        ))  # fmt: skip
+        blocks.append(
+            NeedBlock(
+                window=Window(
+                    start=date(YEAR, m, 1),
+                    end=date(YEAR, m, calendar.monthrange(YEAR, m)[1]),
+                    days=days,
+                    from_hour=h0,
+                    to_hour=h1,
+                ),
+                mw=draw(st.sampled_from([2.0, 5.0, 7.5, 12.0])),
+                expected_hours_per_year=draw(st.sampled_from([0.0, 3.0, 10.0, 25.0])),
+                expected_mwh_per_year=draw(st.sampled_from([0.0, 10.0, 60.0])),
+                activations_per_year=draw(st.integers(0, 30)),
+                max_duration_h=draw(st.sampled_from([0.5, 2.0, 4.0])),
+            )
+        )
     need = Need(
-        area_id="A1", direction="offtake", year=YEAR,
+        area_id="A1",
+        direction="offtake",
+        year=YEAR,
         reliability=draw(st.sampled_from([1.0, 0.9, 0.6])) if reliability else 1.0,
-        blocks=blocks, max_activations_per_year=draw(st.sampled_from([0, 25, 40])),
-    )  # fmt: skip
+        blocks=blocks,
+        max_activations_per_year=draw(st.sampled_from([0, 25, 40])),
+    )
     months = sorted({m for m, _ in cells})
     bids = []
     for i in range(draw(st.integers(1, max_bids))):
         mw = draw(st.sampled_from([1.0, 2.5, 4.0, 6.0, 10.0]))
         div = divisible and draw(st.booleans())
-        bids.append(Bid(
-            bid_id=f"b{i:02d}", area_id=draw(st.sampled_from(["A1", "A1", "A1", "A9"])),
-            asset="new", action=draw(st.sampled_from(["less_offtake", "more_feedin",
-                                                      "less_offtake", "more_offtake"])),
-            mw=mw, divisible=div,
-            min_mw=draw(st.sampled_from([0.0, 0.5 * mw])) if div else None,
-            windows=draw(windows(months)),
-            max_activations_per_year=draw(st.sampled_from([5, 20, 100])),
-            max_duration_h=draw(st.sampled_from([1.0, 3.0, 8.0])),
-            availability_eur_per_mw_yr=draw(st.sampled_from([0.0, 3000.0, 7000.0, 12000.0])),
-            activation_eur_per_mwh=draw(st.sampled_from([0.0, 90.0, 300.0])),
-            co2_kg_per_mwh=draw(st.sampled_from([0.0, 450.0])),
-            start_date=draw(st.sampled_from([date(YEAR, 1, 1), date(YEAR, 3, 1)])),
-        ))  # fmt: skip
+        bids.append(
+            Bid(
+                bid_id=f"b{i:02d}",
+                area_id=draw(st.sampled_from(["A1", "A1", "A1", "A9"])),
+                asset="new",
+                action=draw(
+                    st.sampled_from(["less_offtake", "more_feedin", "less_offtake", "more_offtake"])
+                ),
+                mw=mw,
+                divisible=div,
+                min_mw=draw(st.sampled_from([0.0, 0.5 * mw])) if div else None,
+                windows=draw(windows(months)),
+                max_activations_per_year=draw(st.sampled_from([5, 20, 100])),
+                max_duration_h=draw(st.sampled_from([1.0, 3.0, 8.0])),
+                availability_eur_per_mw_yr=draw(st.sampled_from([0.0, 3000.0, 7000.0, 12000.0])),
+                activation_eur_per_mwh=draw(st.sampled_from([0.0, 90.0, 300.0])),
+                co2_kg_per_mwh=draw(st.sampled_from([0.0, 450.0])),
+                start_date=draw(st.sampled_from([date(YEAR, 1, 1), date(YEAR, 3, 1)])),
+            )
+        )
     return need, bids
 
 
@@ -95,8 +122,9 @@ def _check(need, bids):
     r = clear_tender(need, bids, co2_eur_per_t=80.0, mip_rel_gap=0.0)
     x = np.array([next(o.accepted_mw for o in r.outcomes if o.bid_id == b.bid_id) for b in bids])
     assert r.total_cost_eur_per_yr == pytest.approx(ref_cost, rel=1e-6, abs=1e-6)
-    p = build_problem([need], [b for b in bids if b.area_id == "A1" and b.relieves == "offtake"],
-                      80.0)  # fmt: skip
+    p = build_problem(
+        [need], [b for b in bids if b.area_id == "A1" and b.relieves == "offtake"], 80.0
+    )
     g = greedy_merit_order(p)
     assert g is not None
     assert p.cost_of(g) >= r.total_cost_eur_per_yr - 1e-6 * max(1.0, ref_cost)
