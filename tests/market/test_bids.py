@@ -64,7 +64,8 @@ def _one(bids, bid_id):
             "after it ends",
         ),
         (
-            "hours,P,A1,new,less_offtake,x,5,,,2027-01-01..2027-01-31 all 25-3,5,4,0,0,0,2027-01-01",
+            "hours,P,A1,new,less_offtake,x,5,,,2027-01-01..2027-01-31 all 25-3,5,4,0,0,0,"
+            "2027-01-01",
             "windows",
             "less than or equal to 23",
         ),
