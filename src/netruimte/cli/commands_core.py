@@ -171,6 +171,27 @@ def region_generate(
     console.print(f"[green]wrote[/] {out}")
 
 
+@region_app.command("national")
+def region_national(
+    capacity_map: Annotated[Path, typer.Option(
+        "--capacity-map", help="Folder with the per-operator capacity-map JSON files.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Region folder to write.")],
+    seed: Annotated[int, typer.Option(help="Seed of the generated parts.")] = 2026,
+) -> None:
+    """Build the national region: the real capacity map, completed and calibrated."""
+    from netruimte import atomic
+    from netruimte.region.folder import write_region
+    from netruimte.region.national import build_national_region, capacity_map_files
+
+    region, provenance = build_national_region(capacity_map_files(capacity_map), seed)
+    write_region(region, out)
+    atomic.write_text(out / "provenance.csv", provenance.to_csv(index=False))
+    s = region.summary()
+    console.print(f"[green]wrote[/] {out}: {s['areas']} areas, {s['queue_requests']:,} requests, "
+                  f"{s['queue_offtake_mw']:,.0f} MW offtake and {s['queue_feedin_mw']:,.0f} MW "
+                  f"feed-in waiting; origins in provenance.csv")
+
+
 @region_app.command("validate")
 def region_validate(folder: Annotated[Path, typer.Argument(help="Region folder.")]) -> None:
     """Check a region folder and print what it holds."""

@@ -292,7 +292,14 @@ _FEEDIN_CLASSES = ("pv", "wind", "chp", "flat")
 _FEEDIN_P = (0.72, 0.12, 0.06, 0.10)
 
 
-def _queue(rng, ids, kinds) -> pd.DataFrame:
+def _queue(
+    rng, ids, kinds, targets: dict[str, dict[str, tuple[int, float]]] | None = None,
+    floor_mw: float = 0.05,
+) -> pd.DataFrame:
+    """Requests per area and direction: drawn counts and MW, or given `targets` (n, MW).
+
+    With targets and floor_mw = 0 the sizes sum exactly (to rounding) to the target MW.
+    """
     rows = []
     start = date(2021, 1, 1)
     span_days = (date(2026, 6, 30) - start).days
@@ -301,10 +308,16 @@ def _queue(rng, ids, kinds) -> pd.DataFrame:
             ("offtake", REQUESTS_OFFTAKE, QUEUE_OFFTAKE_MW),
             ("feedin", REQUESTS_FEEDIN, QUEUE_FEEDIN_MW),
         ):
-            n = max(1, round(float(n_dist.draw(rng, 1)[0])))
-            total_mw = float(mw_dist.draw(rng, 1)[0])
+            if targets is None:
+                n = max(1, round(float(n_dist.draw(rng, 1)[0])))
+                total_mw = float(mw_dist.draw(rng, 1)[0])
+            else:
+                n, total_mw = targets.get(aid, {}).get(direction, (0, 0.0))
+                if n <= 0 or total_mw <= 0:
+                    continue
             weights = np.exp(1.1 * rng.standard_normal(n))
-            sizes = np.maximum(np.round(total_mw * weights / weights.sum(), 2), 0.05)
+            sizes = np.maximum(np.round(total_mw * weights / weights.sum(), 3 if targets else 2),
+                               floor_mw)
             for k in range(n):
                 u = rng.random()
                 category, profile, reservation = "other", None, None
