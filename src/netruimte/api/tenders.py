@@ -48,6 +48,7 @@ IfMatch = Annotated[
 
 def _errors(*codes: int) -> dict:
     text = {
+        400: "the body is not valid JSON",
         401: "no valid token",
         403: "the caller's role may not do this",
         404: "no such tender or bid (the same answer for another party's bid)",
@@ -114,7 +115,7 @@ def tender_router(market: MarketBridge) -> APIRouter:
         "/tenders",
         status_code=201,
         response_model=TenderOut,
-        responses=_errors(401, 403, 404, 422),
+        responses=_errors(400, 401, 403, 404, 422),
     )
     def create_tender(
         request: Request,
@@ -155,7 +156,7 @@ def tender_router(market: MarketBridge) -> APIRouter:
         "/tenders/{tender_id}/bids",
         status_code=201,
         response_model=BidOut,
-        responses=_errors(401, 403, 404, 409, 422),
+        responses=_errors(400, 401, 403, 404, 409, 422),
     )
     def submit_bid(
         request: Request,
@@ -204,7 +205,7 @@ def tender_router(market: MarketBridge) -> APIRouter:
     @router.put(
         "/tenders/{tender_id}/bids/{bid_id}",
         response_model=BidOut,
-        responses=_errors(401, 403, 404, 409, 422),
+        responses=_errors(400, 401, 403, 404, 409, 422),
     )
     def modify_bid(
         request: Request,
