@@ -31,7 +31,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import shortest_path
 
 from netruimte.grid.model import GridModel
-from netruimte.grid.powerflow import PowerFlowEngine, PowerFlowResult
+from netruimte.grid.powerflow import PowerFlowEngine, PowerFlowResult, update_values
 
 U_MIN_PU = 0.90
 U_MAX_PU = 1.10
@@ -44,20 +44,28 @@ class AssetCongestion:
     """Per-asset and per-area congestion over time.
 
     `assets` has one row per asset (lines, transformers, nodes; see `GridModel.asset_table`)
-    and the row order of every (A, T) array. `overload_pu` is the loading above 1.0 for
-    branches and the distance outside the voltage band for nodes.
+    and the row order of every (A, T) array.
     """
 
     time_utc: pd.DatetimeIndex
     assets: pd.DataFrame
     loading: np.ndarray  # (A, T) branch loading fraction; voltage u_pu for nodes
-    overload_pu: np.ndarray  # (A, T) >= 0
     shortage_offtake_mw: np.ndarray  # (A, T) >= 0
     shortage_feedin_mw: np.ndarray  # (A, T) >= 0
     area_shortage_offtake_mw: np.ndarray  # (T,) worst asset per step
     area_shortage_feedin_mw: np.ndarray  # (T,)
     area_worst_asset_offtake: np.ndarray  # (T,) row index into assets, -1 when none
     area_worst_asset_feedin: np.ndarray  # (T,)
+    u_min_pu: float = U_MIN_PU
+    u_max_pu: float = U_MAX_PU
+
+    def overload_pu(self) -> np.ndarray:
+        """(A, T): loading above 1.0 for branches, distance outside the band for nodes."""
+        is_node = (self.assets["kind"] == "node").to_numpy()
+        out = np.maximum(self.loading - LOADING_MAX, 0.0)
+        u = self.loading[is_node]
+        out[is_node] = np.maximum(self.u_min_pu - u, 0.0) + np.maximum(u - self.u_max_pu, 0.0)
+        return out
 
     def summary(self) -> pd.DataFrame:
         """One row per asset: worst loading or voltage, hours congested, MWh per direction."""
@@ -157,7 +165,7 @@ def voltage_sensitivity_pu_per_mw(
     q = np.zeros((k + 1, n_old + k))
     if ComponentType.sym_load in upd:
         p[:, :n_old] = upd[ComponentType.sym_load]["p_specified"]
-        q[:, :n_old] = upd[ComponentType.sym_load]["q_specified"]
+        q[:, :n_old] = update_values(model, upd, ComponentType.sym_load, "q_specified", [0])
     delta = np.broadcast_to(np.asarray(delta_mw, dtype=float), (k,))
     p[1 + np.arange(k), n_old + np.arange(k)] = delta * 1e6
     upd[ComponentType.sym_load] = {"p_specified": p, "q_specified": q}
@@ -190,60 +198,62 @@ def asset_congestion(
     model = engine.model
     assets = model.asset_table()
     n_t = result.n_steps
-    loading_b = np.concatenate([result.line_loading, result.transformer_loading], axis=1).T
-    n_b = loading_b.shape[0]
-    u = result.u_pu.T  # (N, T)
+    n_l = result.line_loading.shape[1]
+    n_b = n_l + result.transformer_loading.shape[1]
+    # One (A, T) array per quantity, filled in place: a year of a 150-node grid is ~40 MB
+    # per array, so temporaries matter. Shortage arrays start as zeros (pages untouched until
+    # written) and only congested entries are written.
+    loading = np.empty((len(assets), n_t))
+    loading[:n_l] = result.line_loading.T
+    loading[n_l:n_b] = result.transformer_loading.T
+    loading[n_b:] = result.u_pu.T
+    short_off = np.zeros_like(loading)
+    short_feed = np.zeros_like(loading)
     rating = assets["rating_mva"].to_numpy()[:n_b]
 
-    over_b = np.maximum(loading_b - LOADING_MAX, 0.0)
-    short_b = over_b * rating[:, None]
-    off_b = np.zeros_like(short_b)
-    feed_b = np.zeros_like(short_b)
-    hot_steps = np.flatnonzero(over_b.any(axis=0))
-    if len(hot_steps):
-        p_from = engine.branch_p_from_mw(update, hot_steps).T  # (B, H)
-        downstream = (p_from * downstream_sign(model)[:, None]) >= 0
-        hot = short_b[:, hot_steps]
-        off_b[:, hot_steps] = np.where(downstream, hot, 0.0)
-        feed_b[:, hot_steps] = np.where(downstream, 0.0, hot)
+    rows, steps = np.nonzero(loading[:n_b] > LOADING_MAX)
+    if len(rows):
+        hot_steps, where = np.unique(steps, return_inverse=True)
+        p_from = engine.branch_p_from_mw(update, hot_steps)  # (H, B)
+        downstream = (p_from[where, rows] * downstream_sign(model)[rows]) >= 0
+        mw = (loading[rows, steps] - LOADING_MAX) * rating[rows]
+        short_off[rows[downstream], steps[downstream]] = mw[downstream]
+        short_feed[rows[~downstream], steps[~downstream]] = mw[~downstream]
 
-    under = np.maximum(u_min_pu - u, 0.0)
-    over = np.maximum(u - u_max_pu, 0.0)
-    off_n = np.zeros_like(u)
-    feed_n = np.zeros_like(u)
-    for dev, out, sign in ((under, off_n, -1.0), (over, feed_n, 1.0)):
-        bad_nodes = np.flatnonzero(dev.any(axis=1))
-        if len(bad_nodes):
-            worst_step = int(np.argmax(dev[bad_nodes].max(axis=0)))
-            worst_dev = dev[bad_nodes].max(axis=1)
-            # Secant slope over the change that resolves each node's worst violation: shed
-            # load for under-voltage, add load (= curtail feed-in) for over-voltage. Two
-            # passes: a 1 MW probe sizes the change, the second measures over that size.
-            sens = voltage_sensitivity_pu_per_mw(engine, update, worst_step, bad_nodes, sign)
-            for _ in range(2):
-                delta = sign * np.maximum(worst_dev / sens, 1e-3)
-                sens = voltage_sensitivity_pu_per_mw(
-                    engine, update, worst_step, bad_nodes, delta
-                )
-            out[bad_nodes] = dev[bad_nodes] / sens[:, None]
+    u = loading[n_b:]
+    for limit, out, sign in ((u_min_pu, short_off, -1.0), (u_max_pu, short_feed, 1.0)):
+        bad = u < limit if sign < 0 else u > limit
+        r, t = np.nonzero(bad)
+        if not len(r):
+            continue
+        dev = np.abs(u[r, t] - limit)
+        bad_nodes, node_of = np.unique(r, return_inverse=True)
+        worst_dev = np.zeros(len(bad_nodes))
+        np.maximum.at(worst_dev, node_of, dev)
+        worst_step = int(t[np.argmax(dev)])
+        # Secant slope over the change that resolves each node's worst violation: shed load
+        # for under-voltage, add load (= curtail feed-in) for over-voltage. A 1 MW probe
+        # sizes the change, two more passes measure over that size.
+        sens = voltage_sensitivity_pu_per_mw(engine, update, worst_step, bad_nodes, sign)
+        for _ in range(2):
+            delta = sign * np.maximum(worst_dev / sens, 1e-3)
+            sens = voltage_sensitivity_pu_per_mw(engine, update, worst_step, bad_nodes, delta)
+        out[n_b + r, t] = dev / sens[node_of]
 
-    loading = np.concatenate([loading_b, u], axis=0)
-    overload = np.concatenate([over_b, under + over], axis=0)
-    short_off = np.concatenate([off_b, off_n], axis=0)
-    short_feed = np.concatenate([feed_b, feed_n], axis=0)
     area_off, worst_off = _worst(short_off, n_t)
     area_feed, worst_feed = _worst(short_feed, n_t)
     return AssetCongestion(
         time_utc=result.time_utc,
         assets=assets,
         loading=loading,
-        overload_pu=overload,
         shortage_offtake_mw=short_off,
         shortage_feedin_mw=short_feed,
         area_shortage_offtake_mw=area_off,
         area_shortage_feedin_mw=area_feed,
         area_worst_asset_offtake=worst_off,
         area_worst_asset_feedin=worst_feed,
+        u_min_pu=u_min_pu,
+        u_max_pu=u_max_pu,
     )
 
 

@@ -158,8 +158,7 @@ def check_time_axis(time_utc: pd.DatetimeIndex, where: str) -> None:
         if steps.min() <= 0 or steps.min() != steps.max():
             k = int(np.argmax((steps != steps[0]) | (steps <= 0))) + 1
             raise InputError(
-                f"{where}: the time axis must rise by one fixed step; it breaks at "
-                f"{time_utc[k]}"
+                f"{where}: the time axis must rise by one fixed step; it breaks at {time_utc[k]}"
             )
 
 

@@ -41,8 +41,7 @@ def read_pgm_json(path: str | Path, name: str | None = None) -> GridModel:
         raise InputError(f"not valid JSON ({exc.msg} at line {exc.lineno})", file=path) from exc
     if not isinstance(raw, dict) or raw.get("type") != "input" or raw.get("is_batch"):
         raise InputError(
-            "not a power-grid-model input dataset (expected \"type\": \"input\", "
-            "\"is_batch\": false)",
+            'not a power-grid-model input dataset (expected "type": "input", "is_batch": false)',
             file=path,
         )
     try:
@@ -115,9 +114,7 @@ def read_profiles(path: str | Path) -> ApplianceProfiles:
         (p_cols if match.group(1) == "p_mw" else q_cols)[int(match.group(2))] = col
     orphan_q = sorted(set(q_cols) - set(p_cols))
     if orphan_q:
-        raise InputError(
-            f"q_mvar without p_mw for appliance id(s) {orphan_q[:8]}", file=path
-        )
+        raise InputError(f"q_mvar without p_mw for appliance id(s) {orphan_q[:8]}", file=path)
     ids = np.array(sorted(p_cols), dtype=np.int64)
     p = np.column_stack([frame[p_cols[i]].to_numpy(float) for i in ids]) if len(ids) else None
     q = np.zeros((len(frame), len(ids)))

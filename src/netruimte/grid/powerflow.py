@@ -75,19 +75,40 @@ class PowerFlowResult:
 
 def _specified_power(
     model: GridModel, comp: ComponentType, profiles: ApplianceProfiles | None, n_steps: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """(T, n) p and q in W/var for all appliances of one type, in input order."""
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """(T, n) p and q in W/var for all appliances of one type, in input order.
+
+    q is None when no profile changes it from the static input (e.g. generators at unity
+    power factor): the update then leaves it out, which saves a (T, n) array.
+    """
     arr = model.input_data[comp]
     p_w = np.empty((n_steps, len(arr)))
-    q_var = np.empty((n_steps, len(arr)))
     p_w[:] = arr["p_specified"]
-    q_var[:] = arr["q_specified"]
+    q_var: np.ndarray | None = None
     if profiles is not None and len(arr):
         pos = pd.Index(arr["id"]).get_indexer(profiles.appliance_ids)
         mine = pos >= 0
         p_w[:, pos[mine]] = profiles.p_mw[:, mine] * 1e6
-        q_var[:, pos[mine]] = profiles.q_mvar[:, mine] * 1e6
+        q_prof = profiles.q_mvar[:, mine] * 1e6
+        if not np.array_equal(q_prof, np.broadcast_to(arr["q_specified"][pos[mine]], q_prof.shape)):
+            q_var = np.empty((n_steps, len(arr)))
+            q_var[:] = arr["q_specified"]
+            q_var[:, pos[mine]] = q_prof
     return p_w, q_var
+
+
+def update_values(
+    model: GridModel,
+    update: dict[ComponentType, dict[str, np.ndarray]],
+    comp: ComponentType,
+    attr: str,
+    steps: np.ndarray | list[int],
+) -> np.ndarray:
+    """(S, n) values of one attribute at some steps: from the update, else the static input."""
+    if comp in update and attr in update[comp]:
+        return update[comp][attr][steps]
+    static = model.input_data[comp][attr]
+    return np.broadcast_to(static, (len(steps), len(static))).copy()
 
 
 class PowerFlowEngine:
@@ -150,7 +171,9 @@ class PowerFlowEngine:
         for comp in (ComponentType.sym_load, ComponentType.sym_gen):
             if self.model.count(comp):
                 p_w, q_var = _specified_power(self.model, comp, profiles, n)
-                update[comp] = {"p_specified": p_w, "q_specified": q_var}
+                update[comp] = {"p_specified": p_w}
+                if q_var is not None:
+                    update[comp]["q_specified"] = q_var
         return update
 
     def run_update(

@@ -26,7 +26,6 @@ in any test.
 from __future__ import annotations
 
 import time
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,7 +43,13 @@ from netruimte.grid.asset_congestion import (
 )
 from netruimte.grid.checks import check_model, check_node, check_profiles
 from netruimte.grid.model import ApplianceProfiles, GridModel
-from netruimte.grid.powerflow import DEFAULT_METHOD, Method, PowerFlowEngine, TransformerLoading
+from netruimte.grid.powerflow import (
+    DEFAULT_METHOD,
+    Method,
+    PowerFlowEngine,
+    TransformerLoading,
+    update_values,
+)
 
 # The screening band around the estimate: a share of the largest first-order change the
 # request can cause at that asset, plus an absolute margin. Generous on purpose: a step wrongly
@@ -54,8 +59,7 @@ MISS_FACTOR = 3.0  # times the largest estimation error seen on the calibration 
 CALIBRATION_STEPS = 96
 LOADING_MARGIN = 2e-3  # loading fraction
 VOLTAGE_MARGIN_PU = 1e-3
-AFFECTED_LOADING = 1e-4  # a request moving a branch less than this leaves it to its base
-AFFECTED_PU = 1e-5
+AFFECTED_LOADING = 1e-4  # a branch the request moves less than this keeps its base values
 NEAR_LIMIT_LOADING = 5e-3  # base steps this close to a limit are always solved
 NEAR_LIMIT_PU = 5e-4
 MAX_CANDIDATES = 64  # steps solved per branch for its yearly maximum when near-ties abound
@@ -200,6 +204,14 @@ class Quickscan:
         always[np.argmax(self._branch_loading, axis=0)] = True
         always[[int(np.argmin(u.min(axis=1))), int(np.argmax(u.max(axis=1)))]] = True
         self._always = always
+        self._u_min_node = u.min(axis=0)
+        self._u_max_node = u.max(axis=0)
+        self._is_node = (c.assets["kind"] == "node").to_numpy()
+        self._worst_before = c.loading[~self._is_node].max(axis=1)
+        self._voltage_before = {
+            "u_min_before_pu": float(self._u_min_node.min()),
+            "u_max_before_pu": float(self._u_max_node.max()),
+        }
         t = profiles.time_utc
         self.step_h = (t[1] - t[0]).total_seconds() / 3600.0 if len(t) > 1 else 0.25
 
@@ -209,8 +221,11 @@ class Quickscan:
         upd = {c: {a: v[steps] for a, v in attrs.items()} for c, attrs in self.update.items()}
         if ComponentType.sym_load in upd:
             loads = upd[ComponentType.sym_load]
+            q_old = update_values(
+                self.model, self.update, ComponentType.sym_load, "q_specified", steps
+            )
             loads["p_specified"] = np.concatenate([loads["p_specified"], p_w[:, None]], axis=1)
-            loads["q_specified"] = np.concatenate([loads["q_specified"], q_var[:, None]], axis=1)
+            loads["q_specified"] = np.concatenate([q_old, q_var[:, None]], axis=1)
         else:
             upd[ComponentType.sym_load] = {
                 "p_specified": p_w[:, None].copy(),
@@ -240,7 +255,7 @@ class Quickscan:
         q_mvar = np.abs(p_mw) * np.tan(np.arccos(power_factor)) * np.sign(p_mw)
         s_mva = np.hypot(p_mw, q_mvar)
         if not np.any(s_mva > 0):
-            return self._summarise(node_id, p_mw, self.base_congestion, np.arange(0), start)
+            return self._summarise(node_id, p_mw, self.base_congestion, None, np.arange(0), start)
         model2, _ = _with_request(self.model, int(node_id))
         engine2 = PowerFlowEngine(
             model2,
@@ -254,7 +269,7 @@ class Quickscan:
         res = engine2.run_update(upd, self.profiles.time_utc[steps])
         cong_sub = asset_congestion(engine2, res, upd)
         after = self._scatter(cong_sub, steps)
-        return self._summarise(node_id, p_mw, after, steps, start)
+        return self._summarise(node_id, p_mw, after, cong_sub.loading, steps, start)
 
     def _steps_to_solve(
         self, engine2: PowerFlowEngine, p_mw: np.ndarray, q_mvar: np.ndarray, s_mva: np.ndarray
@@ -286,7 +301,6 @@ class Quickscan:
         reach_b = np.abs(new_b - self._branch_loading[probe_steps]).max(axis=0) / x_mw
         reach_u = np.abs(res.u_pu - base.u_pu[probe_steps]).max(axis=0) / x_mw
         cols_b = np.flatnonzero(reach_b * x_mw > AFFECTED_LOADING)
-        cols_u = np.flatnonzero(reach_u * x_mw > AFFECTED_PU)
         from_u = self._from_index[cols_b]  # node column of each affected branch's from side
 
         def fit(d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -302,23 +316,25 @@ class Quickscan:
         a_q, c_q = fit(
             res.branch_q_from_mvar[:, cols_b] - base.branch_q_from_mvar[probe_steps][:, cols_b]
         )
-        a_u, c_u = fit(res.u_pu - base.u_pu[probe_steps])  # all nodes: from sides need them
+        a_u, c_u = fit(res.u_pu - base.u_pu[probe_steps])  # every node, pu per MW and MW^2
 
-        def estimate(steps: np.ndarray | slice, req: np.ndarray) -> tuple[np.ndarray, ...]:
+        def estimate_b(steps: np.ndarray | slice, req: np.ndarray) -> np.ndarray:
             r = req[:, None]
             p0 = base.branch_p_from_mw[steps][:, cols_b]
             q0 = base.branch_q_from_mvar[steps][:, cols_b]
             d_s = np.hypot(p0 + a_p * r + c_p * r**2, q0 + a_q * r + c_q * r**2)
             d_s -= self._s0_mva[steps][:, cols_b]
-            u_base = base.u_pu[steps]
-            u0 = u_base[:, from_u]
+            u0 = base.u_pu[steps][:, from_u]
             u1 = u0 + a_u[from_u] * r + c_u[from_u] * r**2
-            est_b = self._branch_loading[steps][:, cols_b] * u0 + d_s / self._rating_mva[cols_b]
-            est_b /= np.maximum(u1, 0.5)
-            est_u = u_base[:, cols_u] + a_u[cols_u] * r + c_u[cols_u] * r**2
-            return est_b, est_u
+            est = self._branch_loading[steps][:, cols_b] * u0 + d_s / self._rating_mva[cols_b]
+            est /= np.maximum(u1, 0.5)
+            return est
 
-        est_b, est_u = estimate(slice(None), p_mw)
+        def estimate_u(steps: np.ndarray | slice, req: np.ndarray, cols: np.ndarray) -> np.ndarray:
+            r = req[:, None]
+            return base.u_pu[steps][:, cols] + a_u[cols] * r + c_u[cols] * r**2
+
+        est_b = estimate_b(slice(None), p_mw)
         l0 = self._branch_loading[:, cols_b]
         moved = np.abs(est_b - l0).max(axis=1) if len(cols_b) else np.zeros(n_t)
         cal = np.unique(
@@ -334,12 +350,17 @@ class Quickscan:
         upd = self._request_update(cal, p_mw[cal] * 1e6, q_mvar[cal] * 1e6)
         res_cal = engine2.run_update(upd, self.profiles.time_utc[cal])
         exact_b = np.concatenate([res_cal.line_loading, res_cal.transformer_loading], axis=1)
-        per_mva = 1.0 / s_mva[cal][:, None]
+        # Error per MVA requested; steps where the request is tiny (a shape's tail) would turn
+        # a rounding-level error into a huge ratio, so the divisor is floored at 10% of it.
+        per_mva = 1.0 / np.maximum(s_mva[cal], 0.1 * float(s_mva.max()))[:, None]
         miss_b = (np.abs(exact_b[:, cols_b] - est_b[cal]) * per_mva).max(axis=0, initial=0.0)
-        miss_u = (np.abs(res_cal.u_pu[:, cols_u] - est_u[cal]) * per_mva).max(axis=0, initial=0.0)
+        all_u = np.arange(len(a_u))
+        miss_u = (np.abs(res_cal.u_pu - estimate_u(cal, p_mw[cal], all_u)) * per_mva).max(
+            axis=0, initial=0.0
+        )
         s_col = s_mva[:, None]
         band_b = (MISS_FACTOR * miss_b + BAND_SHARE * reach_b[cols_b]) * s_col + LOADING_MARGIN
-        band_u = (MISS_FACTOR * miss_u + BAND_SHARE * reach_u[cols_u]) * s_col + VOLTAGE_MARGIN_PU
+        k_u = MISS_FACTOR * miss_u + BAND_SHARE * reach_u  # band per MVA, every node
 
         need = self._always.copy()
         need[cal] = True
@@ -355,18 +376,33 @@ class Quickscan:
             top = np.argpartition(-est_b[:, crowded], MAX_CANDIDATES, axis=0)[:MAX_CANDIDATES]
             cand[top, crowded[None, :]] = True
         need |= cand.any(axis=1)
-        lo_u, hi_u = est_u - band_u, est_u + band_u
-        need |= (lo_u <= U_MIN_PU).any(axis=1) | (hi_u >= U_MAX_PU).any(axis=1)
-        # Steps that may hold the area's lowest or highest voltage (capped like branches);
-        # unaffected nodes keep their base voltage.
-        rest = np.setdiff1d(np.arange(base.u_pu.shape[1]), cols_u)
-        u_rest = base.u_pu[:, rest]
-        lo_min = np.minimum(lo_u.min(axis=1, initial=np.inf), u_rest.min(axis=1, initial=np.inf))
-        hi_min = np.minimum(hi_u.min(axis=1, initial=np.inf), u_rest.min(axis=1, initial=np.inf))
-        lo_max = np.maximum(lo_u.max(axis=1, initial=-np.inf), u_rest.max(axis=1, initial=-np.inf))
-        hi_max = np.maximum(hi_u.max(axis=1, initial=-np.inf), u_rest.max(axis=1, initial=-np.inf))
-        need |= _capped(lo_min <= hi_min.min(), -lo_min)
-        need |= _capped(hi_max >= lo_max.max(), hi_max)
+
+        # Voltages: only nodes whose year range, moved by the most the request can do, reaches
+        # a limit or the area's extreme need a per-step look.
+        x_mva = float(s_mva.max())
+        shift = np.abs(a_u) * x_mw + np.abs(c_u) * x_mw**2 + k_u * x_mva + VOLTAGE_MARGIN_PU
+        lo_node, hi_node = self._u_min_node - shift, self._u_max_node + shift
+        may_limit = (lo_node <= U_MIN_PU) | (hi_node >= U_MAX_PU)
+        may_min = lo_node <= (self._u_min_node + shift).min()
+        may_max = hi_node >= (self._u_max_node - shift).max()
+        for cols, test in (
+            (np.flatnonzero(may_limit), "limit"),
+            (np.flatnonzero(may_min), "min"),
+            (np.flatnonzero(may_max), "max"),
+        ):
+            if not len(cols):
+                continue
+            est_u = estimate_u(slice(None), p_mw, cols)
+            band_u = k_u[cols] * s_col + VOLTAGE_MARGIN_PU
+            if test == "limit":
+                need |= ((est_u - band_u) <= U_MIN_PU).any(axis=1)
+                need |= ((est_u + band_u) >= U_MAX_PU).any(axis=1)
+            elif test == "min":  # steps that may hold the area's lowest voltage (capped)
+                lo = (est_u - band_u).min(axis=1)
+                need |= _capped(lo <= (est_u + band_u).min(axis=1).min(), -lo)
+            else:
+                hi = (est_u + band_u).max(axis=1)
+                need |= _capped(hi >= (est_u - band_u).max(axis=1).max(), hi)
         return np.flatnonzero(need)
 
     def _scatter(self, sub: AssetCongestion, steps: np.ndarray) -> AssetCongestion:
@@ -375,8 +411,9 @@ class Quickscan:
         a = len(sub.assets)
 
         def full(x: np.ndarray, fill: float) -> np.ndarray:
-            out = np.full((a, n_t), fill)
-            out[:, steps] = x
+            out = np.zeros((a, n_t)) if fill == 0.0 else np.full((a, n_t), fill)
+            hot = np.flatnonzero(x.any(axis=0)) if fill == 0.0 else np.arange(len(steps))
+            out[:, steps[hot]] = x[:, hot]
             return out
 
         off = full(sub.shortage_offtake_mw, 0.0)
@@ -392,8 +429,7 @@ class Quickscan:
         return AssetCongestion(
             time_utc=self.profiles.time_utc,
             assets=sub.assets,
-            loading=full(sub.loading, np.nan),  # NaN: step not solved (provably not critical)
-            overload_pu=full(sub.overload_pu, 0.0),
+            loading=full(sub.loading, np.nan),  # NaN: step not solved (screened out)
             shortage_offtake_mw=off,
             shortage_feedin_mw=feed,
             area_shortage_offtake_mw=area_off,
@@ -407,29 +443,25 @@ class Quickscan:
         node_id: int,
         p_mw: np.ndarray,
         after: AssetCongestion,
+        solved: np.ndarray | None,
         steps: np.ndarray,
         start: float,
     ) -> QuickscanResult:
         base = self.base_congestion
-        is_node = (base.assets["kind"] == "node").to_numpy()
+        is_node = self._is_node
         assets = base.assets.loc[~is_node, ["asset_id", "kind", "name"]].copy()
-        with np.errstate(invalid="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN rows: nothing solved
-            assets["worst_before"] = base.loading[~is_node].max(axis=1)
-            assets["worst_after"] = np.nanmax(after.loading[~is_node], axis=1)
-            u_after = after.loading[is_node]
-            voltage = {
-                "u_min_before_pu": float(base.loading[is_node].min()),
-                "u_max_before_pu": float(base.loading[is_node].max()),
-                "u_min_after_pu": float(np.nanmin(u_after)) if len(steps) else np.nan,
-                "u_max_after_pu": float(np.nanmax(u_after)) if len(steps) else np.nan,
-            }
-        # Steps left unsolved cannot hold a branch's maximum (see _steps_to_solve); a branch
-        # with no solved step kept its base maximum.
-        assets["worst_after"] = assets["worst_after"].fillna(assets["worst_before"])
-        if not len(steps):
+        assets["worst_before"] = self._worst_before
+        voltage = dict(self._voltage_before)
+        if solved is None or not len(steps):  # nothing changed
+            assets["worst_after"] = self._worst_before
             voltage["u_min_after_pu"] = voltage["u_min_before_pu"]
             voltage["u_max_after_pu"] = voltage["u_max_before_pu"]
+        else:
+            # Each branch's base maximum step is always solved and no skipped step can hold a
+            # new maximum (see _steps_to_solve): the maxima over the solved steps are the year's.
+            assets["worst_after"] = solved[~is_node].max(axis=1)
+            voltage["u_min_after_pu"] = float(solved[is_node].min())
+            voltage["u_max_after_pu"] = float(solved[is_node].max())
         h = self.step_h
         before = {
             "offtake": congestion_stats(base.area_shortage_offtake_mw, h),

@@ -81,9 +81,7 @@ def _area_rows(result: AreaNetworkResult) -> list[dict[str, object]]:
     ):
         ev = events_from_series(shortage[None, :], step_h=step_h, wrap=True)
         binding = worst[worst >= 0]
-        top = (
-            cong.assets.iloc[int(np.bincount(binding).argmax())]["name"] if len(binding) else ""
-        )
+        top = cong.assets.iloc[int(np.bincount(binding).argmax())]["name"] if len(binding) else ""
         rows.append(
             {
                 "area_id": result.area_id,
