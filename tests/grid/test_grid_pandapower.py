@@ -6,6 +6,7 @@ Sampled steps include the year's heaviest offtake and feed-in steps, where error
 from __future__ import annotations
 
 import copy
+import warnings
 
 import numpy as np
 import pytest
@@ -72,3 +73,49 @@ def test_importer_fixes(rural, urban) -> None:
         assert (loads["type"] == LoadGenType.const_power).all()
         assert len(loads) == len(grid.net.load)
         assert (grid.model.input_data[CT.source]["sk"] >= 1e20).all()  # ideal, as pandapower
+
+
+@pytest.mark.parametrize("fix_switches", [True, False])
+def test_lightsim2grid_needs_switches_applied(rural, fix_switches) -> None:
+    """lightsim2grid ignores switches: only on the switch-free equivalent does it solve the
+    same grid (to ~1e-6 pu of power-grid-model Newton-Raphson); as given it does not."""
+    pytest.importorskip("lightsim2grid")
+    import pandapower as pp
+    import pandas as pd
+    from lightsim2grid.gridmodel import init_from_pandapower
+    from lightsim2grid.timeSerie import TimeSeriesCPP
+
+    from netruimte.grid.powerflow import PowerFlowEngine
+    from netruimte.grid.validate import pandapower_without_switches
+
+    steps = np.arange(300)
+    if fix_switches:
+        net, rep = pandapower_without_switches(rural.net)
+    else:
+        net = copy.deepcopy(rural.net)
+        rep = pd.Series(net.bus.index, index=net.bus.index)
+    pp.runpp(net, lightsim2grid=False, calculate_voltage_angles=True, init="dc")
+    v0 = (net.res_bus.vm_pu * np.exp(1j * np.deg2rad(net.res_bus.va_degree))).to_numpy()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # lightsim2grid warns that it ignores switches
+        ts = TimeSeriesCPP(init_from_pandapower(net))
+    status = ts.compute_Vs(
+        np.zeros((len(steps), 1)),
+        np.ascontiguousarray(rural.sgen_p_mw.to_numpy()[steps]),
+        np.ascontiguousarray(rural.load_p_mw.to_numpy()[steps]),
+        np.ascontiguousarray(rural.load_q_mvar.to_numpy()[steps]),
+        v0.astype(complex),
+        20,
+        1e-8,
+    )
+    assert status == 1
+    v_ls = np.abs(ts.get_voltages())[:, pd.Index(net.bus.index).get_indexer(rep)]
+    ref = PowerFlowEngine(rural.model, method="newton_raphson").run(
+        rural.model.profiles.select(steps)
+    )
+    node_pos = pd.Index(ref.node_ids).get_indexer(rural.node_of_bus.loc[rep.index])
+    du = np.abs(v_ls - ref.u_pu[:, node_pos]).max()
+    if fix_switches:
+        assert du <= MAX_DU_PU
+    else:
+        assert du > 1e-3

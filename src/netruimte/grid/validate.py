@@ -139,6 +139,44 @@ def compare_with_pandapower(
     )
 
 
+def pandapower_without_switches(net) -> tuple[object, pd.Series]:
+    """A copy of a pandapower net with its switches applied to the topology.
+
+    lightsim2grid's pandapower reader ignores switches (it warns and goes on), so on SimBench
+    grids it would close every open ring and leave bus-coupled transformers dangling. Here
+    closed bus-bus switches fuse their buses, and an open line or transformer switch moves
+    that branch end to a new auxiliary bus (the branch stays energised from its other end,
+    as in pandapower and power-grid-model). Returns the net and, per original bus, the bus
+    that represents it.
+    """
+    import copy
+
+    import pandapower as pp
+
+    net = copy.deepcopy(net)
+    rep = pd.Series(net.bus.index, index=net.bus.index)
+    sw = net.switch
+    for bus, element in sw.loc[(sw.et == "b") & sw.closed, ["bus", "element"]].itertuples(
+        index=False
+    ):
+        keep, drop = rep[bus], rep[element]
+        if keep != drop:
+            pp.toolbox.fuse_buses(net, keep, drop)
+            rep[rep == drop] = keep
+    for table, et, sides in (
+        ("line", "l", ("from_bus", "to_bus")),
+        ("trafo", "t", ("hv_bus", "lv_bus")),
+    ):
+        for bus, element in sw.loc[(sw.et == et) & ~sw.closed, ["bus", "element"]].itertuples(
+            index=False
+        ):
+            aux = pp.create_bus(net, vn_kv=net.bus.vn_kv.at[bus], name="open switch end")
+            side = sides[0] if net[table].at[element, sides[0]] == bus else sides[1]
+            net[table].at[element, side] = aux
+    net.switch = net.switch.iloc[0:0]
+    return net, rep
+
+
 def sample_steps(n_steps: int, n_sample: int, seed: int = 0) -> np.ndarray:
     """A reproducible sample of steps that always includes the first and last step."""
     rng = np.random.default_rng(seed)
