@@ -210,3 +210,17 @@ def test_clearing_sees_only_active_bids_and_unseals(db: Database) -> None:
         lifecycle.clear_tender(db.reading, db.writing, op, tid, later, clearing)
     with db.reading() as s:
         assert s.scalar(select(Bid).where(Bid.id == gone.id)).status == "withdrawn"
+
+
+def test_tokens_hashed_with_other_scrypt_parameters_still_verify() -> None:
+    import secrets
+
+    from netruimte.store.tokens import hash_secret
+
+    salt = secrets.token_bytes(16)
+    old = "scrypt:n=16384,r=8,p=1"
+    stored = hash_secret("s3cret", salt, old)
+    assert Verifier().verify("k", "s3cret", stored, salt, old)
+    assert not Verifier().verify("k", "wrong", stored, salt, old)
+    assert not Verifier().verify("k", "s3cret", stored, salt, "md5:x")
+    assert not Verifier().verify("k", "s3cret", stored, salt, "scrypt:n=1000,r=8,p=1")

@@ -8,7 +8,7 @@ need from the run's load cube with `derive_need`, and runs the market's clearing
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -94,17 +94,24 @@ class MarketBridge:
 
     need_for: Callable[[ReadModel, str, str], dict]
     clearing: Callable[[Tender, list[StoredBid]], dict]
+    _needs: dict[str, Need] = field(default_factory=dict, repr=False)
+
+    def need_of(self, tender: Tender) -> Need:
+        """The tender's need as the market's model (needs never change: cached per tender)."""
+        need = self._needs.get(tender.id)
+        if need is None:
+            need = self._needs[tender.id] = Need.model_validate(tender.need)
+        return need
 
     @staticmethod
     def bid_payload(body: BaseModel) -> dict:
         """The JSON payload stored for a bid body."""
         return body.model_dump(mode="json")
 
-    @staticmethod
-    def check_bid(body: BaseModel, tender: Tender) -> None:
+    def check_bid(self, body: BaseModel, tender: Tender) -> None:
         """Refuse (422) a bid the tender's need cannot use: other area, direction, year."""
         bid = Bid.model_validate({**body.model_dump(), "bid_id": "new"})
-        checked = check_against_needs(BidSet([bid], rows={"new": 1}), [Need(**tender.need)])
+        checked = check_against_needs(BidSet([bid], rows={"new": 1}), [self.need_of(tender)])
         if checked.rejected:
             r = checked.rejected[0]
             raise Invalid(r.reason, field=r.column)

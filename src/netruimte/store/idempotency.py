@@ -39,6 +39,22 @@ def check_key(key: str) -> str:
     return key
 
 
+def _replay(
+    session: Session, party_id: str, key: str, request_fingerprint: str
+) -> tuple[int, dict, bool] | None:
+    """The stored answer for (party, key), or None; refuses a key reused for another request."""
+    record = session.scalar(
+        select(IdempotencyRecord).where(
+            IdempotencyRecord.party_id == party_id, IdempotencyRecord.key == key
+        )
+    )
+    if record is None:
+        return None
+    if record.fingerprint != request_fingerprint:
+        raise IdempotencyMismatch("this Idempotency-Key was used before with a different request")
+    return record.status_code, record.response, True
+
+
 def run_once(
     db: Database,
     party_id: str,
@@ -57,20 +73,16 @@ def run_once(
             status, body = write(session)
         return status, body, False
     key = check_key(key)
+    with db.reading() as session:  # a retry of a stored write needs no write lock
+        found = _replay(session, party_id, key, request_fingerprint)
+    if found is not None:
+        return found
     for _ in range(5):
         try:
             with db.writing() as session:
-                record = session.scalar(
-                    select(IdempotencyRecord).where(
-                        IdempotencyRecord.party_id == party_id, IdempotencyRecord.key == key
-                    )
-                )
-                if record is not None:
-                    if record.fingerprint != request_fingerprint:
-                        raise IdempotencyMismatch(
-                            "this Idempotency-Key was used before with a different request"
-                        )
-                    return record.status_code, record.response, True
+                found = _replay(session, party_id, key, request_fingerprint)
+                if found is not None:
+                    return found
                 record = IdempotencyRecord(
                     party_id=party_id,
                     key=key,

@@ -1,8 +1,11 @@
 """Bearer tokens: `nrt_<key id>_<secret>`; the store keeps only a salted scrypt hash.
 
 The key id (public) finds the row; the secret is checked with scrypt and a constant-time
-compare. A verified token is remembered in memory by its SHA-256 so the next request skips
-scrypt; revocation still takes effect at once because the row is read on every request.
+compare. The secret has 256 random bits, so the hash need not slow down guessing the way a
+password hash must; scrypt at n=2^12, r=8 (4 MiB, tens of ms) is defence in depth should the
+table leak. The parameters are stored with each hash, so they can be raised later. A verified
+token is remembered in memory by its SHA-256 so the next request skips scrypt; revocation
+still takes effect at once because the row is read on every request.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import threading
 from dataclasses import dataclass
 
 PREFIX = "nrt"
-SCRYPT_N, SCRYPT_R, SCRYPT_P, SCRYPT_LEN = 2**14, 8, 1, 32
+SCRYPT_N, SCRYPT_R, SCRYPT_P, SCRYPT_LEN = 2**12, 8, 1, 32
 KDF = f"scrypt:n={SCRYPT_N},r={SCRYPT_R},p={SCRYPT_P}"
 
 
@@ -29,16 +32,28 @@ class NewToken:
     kdf: str = KDF
 
 
-def hash_secret(secret: str, salt: bytes) -> bytes:
-    """scrypt of the secret with the given salt."""
+def _kdf_params(kdf: str) -> tuple[int, int, int] | None:
+    """(n, r, p) of a stored "scrypt:n=..,r=..,p=.." string, None when not understood."""
+    name, _, rest = kdf.partition(":")
+    try:
+        fields = dict(part.split("=", 1) for part in rest.split(","))
+        n, r, p = int(fields["n"]), int(fields["r"]), int(fields["p"])
+    except (KeyError, ValueError):
+        return None
+    valid_n = 2 <= n <= 2**20 and n & (n - 1) == 0
+    if name != "scrypt" or not (valid_n and 1 <= r <= 32 and 1 <= p <= 16):
+        return None
+    return n, r, p
+
+
+def hash_secret(secret: str, salt: bytes, kdf: str = KDF) -> bytes:
+    """scrypt of the secret with the given salt and parameters."""
+    params = _kdf_params(kdf)
+    if params is None:
+        raise ValueError(f"unknown key derivation {kdf!r}")
+    n, r, p = params
     return hashlib.scrypt(
-        secret.encode(),
-        salt=salt,
-        n=SCRYPT_N,
-        r=SCRYPT_R,
-        p=SCRYPT_P,
-        dklen=SCRYPT_LEN,
-        maxmem=64 * 1024 * 1024,
+        secret.encode(), salt=salt, n=n, r=r, p=p, dklen=SCRYPT_LEN, maxmem=128 * 1024 * 1024
     )
 
 
@@ -74,9 +89,9 @@ class Verifier:
             known = self._verified.get(key_id)
         if known is not None and hmac.compare_digest(known, digest):
             return True
-        if kdf != KDF:
+        if _kdf_params(kdf) is None:
             return False
-        if not hmac.compare_digest(hash_secret(secret, salt), secret_hash):
+        if not hmac.compare_digest(hash_secret(secret, salt, kdf), secret_hash):
             return False
         with self._lock:
             self._verified[key_id] = digest
