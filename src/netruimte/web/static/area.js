@@ -27,7 +27,7 @@ function drawHeatmap(direction) {
   const x = DATA.flex.areas[0][direction];
   return Plotly.react("heatmap", [{
     type: "heatmap", z: x.hours_month_hour, x: [...Array(24).keys()], y: MONTHS,
-    colorscale: "YlOrRd", zmin: 0, colorbar: {title: {text: "h/yr"}},
+    colorscale: SEVERITY_SCALE, zmin: 0, colorbar: {title: {text: "h/yr"}},
     hovertemplate: "%{y} %{x}:00 local: %{z:.2f} h/yr<extra></extra>",
   }], {
     title: {text: `${direction}: congested hours per year (month × local hour)`},

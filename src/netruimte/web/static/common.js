@@ -35,6 +35,8 @@ const SEVERITY_STOPS = [
   [0.75, [227, 26, 28]], [0.875, [189, 0, 38]], [1.0, [128, 0, 38]],
 ];
 const NO_CONGESTION = "#e8f0e8";
+// The same scale for plotly (its built-in "YlOrRd" runs dark to light).
+const SEVERITY_SCALE = SEVERITY_STOPS.map(([t, c]) => [t, `rgb(${c[0]},${c[1]},${c[2]})`]);
 
 function severityColour(value, vmax) {
   if (!(value > 0)) return NO_CONGESTION;

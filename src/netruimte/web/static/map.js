@@ -26,7 +26,7 @@ function drawMap(direction) {
       text: `${a.name || a.area_id} (${a.area_id}, ${a.operator}): ${fmt(h)} h/yr ${direction}`});
   }
   traces.push({x: [null], y: [null], type: "scatter", mode: "markers", showlegend: false,
-    hoverinfo: "skip", marker: {colorscale: "YlOrRd", cmin: 0, cmax: vmax, color: [0],
+    hoverinfo: "skip", marker: {colorscale: SEVERITY_SCALE, cmin: 0, cmax: vmax, color: [0],
       showscale: true, colorbar: {title: {text: "h/yr"}}}});
   const layout = {
     title: {text: `Supply areas by ${direction} congestion (hours per year)`},
