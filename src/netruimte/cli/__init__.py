@@ -47,3 +47,4 @@ def main() -> None:
 import netruimte.cli.commands_grid  # noqa: E402,F401
 from netruimte.cli import commands_core  # noqa: E402,F401
 from netruimte.cli import commands_serve  # noqa: E402,F401
+from netruimte.cli import commands_market  # noqa: E402,F401
