@@ -33,8 +33,9 @@ def make_cube(n_areas: int, seed: int = 1) -> tuple[np.ndarray, np.ndarray, np.n
     rng = np.random.default_rng(seed)
     mix = rng.dirichlet(np.ones(len(classes)), size=n_areas).T.astype(np.float32)  # (C, A)
     mix[-1] *= -3.0  # PV feeds in
-    cube = np.matmul(shapes.astype(np.float32), mix * rng.uniform(10, 200, n_areas).astype(
-        np.float32))
+    cube = np.matmul(
+        shapes.astype(np.float32), mix * rng.uniform(10, 200, n_areas).astype(np.float32)
+    )
     peak = cube[0].max(axis=0)
     trough = -cube.min(axis=(0, 1))
     cap_off = (peak * rng.uniform(0.85, 1.05, n_areas)).astype(np.float32)
@@ -51,8 +52,10 @@ def main() -> None:
     cube, cap_off, cap_feed = make_cube(args.areas)
     axis = year_axis(2030)
     ids = [f"A{i}" for i in range(args.areas)]
-    print(f"cube {cube.shape} float32 = {cube.nbytes / 1e9:.2f} GB, made in "
-          f"{time.perf_counter() - t0:.1f} s")
+    print(
+        f"cube {cube.shape} float32 = {cube.nbytes / 1e9:.2f} GB, made in "
+        f"{time.perf_counter() - t0:.1f} s"
+    )
     congested = float((cube > cap_off).mean() + (cube < -cap_feed).mean())
     print(f"share of congested (area, step, year) cells: {congested:.3%}")
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
@@ -67,19 +70,25 @@ def main() -> None:
         flex_times.append(time.perf_counter() - t)
         extra_peaks.append(tracemalloc.get_traced_memory()[1] / 1e9)
         tracemalloc.stop()
-        print(f"round {r + 1}: single pass {pass_times[-1]:.2f} s, flex expectation "
-              f"{flex_times[-1]:.2f} s, ratio {flex_times[-1] / pass_times[-1]:.1f}×")
+        print(
+            f"round {r + 1}: single pass {pass_times[-1]:.2f} s, flex expectation "
+            f"{flex_times[-1]:.2f} s, ratio {flex_times[-1] / pass_times[-1]:.1f}×"
+        )
     events = sum(len(e) for e in fx.events.values())
     peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
     best_pass, best_flex = min(pass_times), min(flex_times)
     print(f"events: {events:,}")
     print(f"single numpy pass (cube.max over time): best {best_pass:.2f} s")
-    print(f"annual flex expectation, both directions: best {best_flex:.2f} s "
-          f"(median {np.median(flex_times):.2f} s)")
+    print(
+        f"annual flex expectation, both directions: best {best_flex:.2f} s "
+        f"(median {np.median(flex_times):.2f} s)"
+    )
     print(f"ratio: {best_flex / best_pass:.1f}× a single pass (goal ≤ 10×)")
-    print(f"memory: cube {cube.nbytes / 1e9:.2f} GB + working set {max(extra_peaks):.2f} GB "
-          f"(tracemalloc); peak RSS {peak_rss:.2f} GB (before rounds {rss_before:.2f} GB; "
-          f"goal ≤ 6 GB)")
+    print(
+        f"memory: cube {cube.nbytes / 1e9:.2f} GB + working set {max(extra_peaks):.2f} GB "
+        f"(tracemalloc); peak RSS {peak_rss:.2f} GB (before rounds {rss_before:.2f} GB; "
+        f"goal ≤ 6 GB)"
+    )
 
 
 if __name__ == "__main__":

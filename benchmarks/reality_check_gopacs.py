@@ -71,38 +71,86 @@ def main() -> None:
     ev = ours(args.year)
     off, feed = ev[ev.direction == "offtake"], ev[ev.direction == "feedin"]
     local = lambda s: pd.DatetimeIndex(s).tz_convert("Europe/Amsterdam")  # noqa: E731
-    print(f"GOPACS: {len(real):,} cleared events, {real.start.min():%Y-%m} … "
-          f"{real.start.max():%Y-%m}; by operator: "
-          + ", ".join(f"{k} {v}" for k, v in real.operator.value_counts().items()))
-    print(f"netruimte default region, target {args.year}: {len(off):,} offtake and "
-          f"{len(feed):,} feed-in events over {ev.weather_year.nunique()} weather years\n")
+    print(
+        f"GOPACS: {len(real):,} cleared events, {real.start.min():%Y-%m} … "
+        f"{real.start.max():%Y-%m}; by operator: "
+        + ", ".join(f"{k} {v}" for k, v in real.operator.value_counts().items())
+    )
+    print(
+        f"netruimte default region, target {args.year}: {len(off):,} offtake and "
+        f"{len(feed):,} feed-in events over {ev.weather_year.nunique()} weather years\n"
+    )
     print("### Block duration\n")
-    print(quantile_table({"GOPACS": real.duration_h, "ours, offtake": off.duration_h,
-                          "ours, feed-in": feed.duration_h}, "h"))
+    print(
+        quantile_table(
+            {
+                "GOPACS": real.duration_h,
+                "ours, offtake": off.duration_h,
+                "ours, feed-in": feed.duration_h,
+            },
+            "h",
+        )
+    )
     print("\n### MW per event (peak)\n")
-    print(quantile_table({"GOPACS (buy volume)": real.peak_mw, "ours, offtake": off.peak_mw,
-                          "ours, feed-in": feed.peak_mw}, "MW"))
+    print(
+        quantile_table(
+            {
+                "GOPACS (buy volume)": real.peak_mw,
+                "ours, offtake": off.peak_mw,
+                "ours, feed-in": feed.peak_mw,
+            },
+            "MW",
+        )
+    )
     print("\n### Energy per event\n")
-    print(quantile_table({"GOPACS": real.energy_mwh, "ours, offtake": off.energy_mwh,
-                          "ours, feed-in": feed.energy_mwh}, "MWh"))
+    print(
+        quantile_table(
+            {
+                "GOPACS": real.energy_mwh,
+                "ours, offtake": off.energy_mwh,
+                "ours, feed-in": feed.energy_mwh,
+            },
+            "MWh",
+        )
+    )
     months = ["J", "F", "M", "A", "M", "J", "J", "A", "S", "O", "N", "D"]
     print("\n### Share of events by start month (%)\n")
-    print(share_table({"GOPACS": pd.Series(local(real.start).month - 1),
-                       "ours, offtake": pd.Series(local(off.start).month - 1),
-                       "ours, feed-in": pd.Series(local(feed.start).month - 1)}, months, "month"))
+    print(
+        share_table(
+            {
+                "GOPACS": pd.Series(local(real.start).month - 1),
+                "ours, offtake": pd.Series(local(off.start).month - 1),
+                "ours, feed-in": pd.Series(local(feed.start).month - 1),
+            },
+            months,
+            "month",
+        )
+    )
     print("\n### Share of events by local start hour (%)\n")
     hours = [str(h) for h in range(24)]
-    print(share_table({"GOPACS": pd.Series(local(real.start).hour),
-                       "ours, offtake": pd.Series(local(off.start).hour),
-                       "ours, feed-in": pd.Series(local(feed.start).hour)}, hours, "hour"))
+    print(
+        share_table(
+            {
+                "GOPACS": pd.Series(local(real.start).hour),
+                "ours, offtake": pd.Series(local(off.start).hour),
+                "ours, feed-in": pd.Series(local(feed.start).hour),
+            },
+            hours,
+            "hour",
+        )
+    )
     per_month = real.groupby(real.start.dt.tz_convert(None).dt.to_period("M")).size()
-    print(f"\nGOPACS events per calendar month: mean {per_month.mean():.1f}, "
-          f"max {per_month.max()} ({per_month.idxmax()}); months with any event: "
-          f"{len(per_month)} of {int((real.start.max() - real.start.min()).days / 30.4) + 1}")
+    print(
+        f"\nGOPACS events per calendar month: mean {per_month.mean():.1f}, "
+        f"max {per_month.max()} ({per_month.idxmax()}); months with any event: "
+        f"{len(per_month)} of {int((real.start.max() - real.start.min()).days / 30.4) + 1}"
+    )
     years = ev.weather_year.nunique()
-    print(f"ours: {len(off) / years:.0f} offtake and {len(feed) / years:.0f} feed-in events per "
-          f"year over {ev.area_id.nunique()} supply areas "
-          f"({np.mean([len(off), len(feed)]) / years / 12:.1f} per month per direction)")
+    print(
+        f"ours: {len(off) / years:.0f} offtake and {len(feed) / years:.0f} feed-in events per "
+        f"year over {ev.area_id.nunique()} supply areas "
+        f"({np.mean([len(off), len(feed)]) / years / 12:.1f} per month per direction)"
+    )
 
 
 if __name__ == "__main__":

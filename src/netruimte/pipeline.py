@@ -197,8 +197,13 @@ def write_outputs(result: RunResult, out: str | Path, progress: Progress | None 
         fx.to_csv(stage / "flex_expectation.csv", index=False)
         fx.to_parquet(stage / "flex_expectation.parquet", index=False)
         result.flex.heatmap_frame().round(4).to_csv(stage / "flex_heatmap.csv", index=False)
-        product = build_product(result.flex, result.region.areas, result.region.meta.name,
-                                result.scenario.name, result.scenario.target_year)
+        product = build_product(
+            result.flex,
+            result.region.areas,
+            result.region.meta.name,
+            result.scenario.name,
+            result.scenario.target_year,
+        )
         (stage / "flex_expectation.json").write_text(product.model_dump_json(indent=1) + "\n")
         (stage / "flex_expectation.schema.json").write_text(schema_text())
         events_frame(result).to_csv(stage / "congestion_events.csv", index=False)

@@ -173,8 +173,12 @@ def region_generate(
 
 @region_app.command("national")
 def region_national(
-    capacity_map: Annotated[Path, typer.Option(
-        "--capacity-map", help="Folder with the per-operator capacity-map JSON files.")],
+    capacity_map: Annotated[
+        Path,
+        typer.Option(
+            "--capacity-map", help="Folder with the per-operator capacity-map JSON files."
+        ),
+    ],
     out: Annotated[Path, typer.Option("--out", "-o", help="Region folder to write.")],
     seed: Annotated[int, typer.Option(help="Seed of the generated parts.")] = 2026,
 ) -> None:
@@ -187,9 +191,11 @@ def region_national(
     write_region(region, out)
     atomic.write_text(out / "provenance.csv", provenance.to_csv(index=False))
     s = region.summary()
-    console.print(f"[green]wrote[/] {out}: {s['areas']} areas, {s['queue_requests']:,} requests, "
-                  f"{s['queue_offtake_mw']:,.0f} MW offtake and {s['queue_feedin_mw']:,.0f} MW "
-                  f"feed-in waiting; origins in provenance.csv")
+    console.print(
+        f"[green]wrote[/] {out}: {s['areas']} areas, {s['queue_requests']:,} requests, "
+        f"{s['queue_offtake_mw']:,.0f} MW offtake and {s['queue_feedin_mw']:,.0f} MW "
+        f"feed-in waiting; origins in provenance.csv"
+    )
 
 
 @region_app.command("validate")

@@ -154,6 +154,14 @@ def flex_expectation(
         prob_mh = np.nan_to_num(heat_mh / cell_mh.reshape(12, 24))
         prob_wh = np.nan_to_num(heat_wh / cell_wh.reshape(7, 24))
     return FlexExpectation(
-        table, heat_mh, heat_wh, ev_month, prob_mh, prob_wh, durations, all_events,
-        list(area_ids), tuple(weather_labels),
+        table,
+        heat_mh,
+        heat_wh,
+        ev_month,
+        prob_mh,
+        prob_wh,
+        durations,
+        all_events,
+        list(area_ids),
+        tuple(weather_labels),
     )

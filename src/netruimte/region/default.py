@@ -293,7 +293,10 @@ _FEEDIN_P = (0.72, 0.12, 0.06, 0.10)
 
 
 def _queue(
-    rng, ids, kinds, targets: dict[str, dict[str, tuple[int, float]]] | None = None,
+    rng,
+    ids,
+    kinds,
+    targets: dict[str, dict[str, tuple[int, float]]] | None = None,
     floor_mw: float = 0.05,
 ) -> pd.DataFrame:
     """Requests per area and direction: drawn counts and MW, or given `targets` (n, MW).
@@ -316,8 +319,9 @@ def _queue(
                 if n <= 0 or total_mw <= 0:
                     continue
             weights = np.exp(1.1 * rng.standard_normal(n))
-            sizes = np.maximum(np.round(total_mw * weights / weights.sum(), 3 if targets else 2),
-                               floor_mw)
+            sizes = np.maximum(
+                np.round(total_mw * weights / weights.sum(), 3 if targets else 2), floor_mw
+            )
             for k in range(n):
                 u = rng.random()
                 category, profile, reservation = "other", None, None

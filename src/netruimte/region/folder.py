@@ -100,7 +100,9 @@ def _check_references(folder: Path, frames: dict[str, pd.DataFrame]) -> None:
             errors.append(
                 InputError(
                     f"TenneT area {aid!r} cannot sit under supply area {parent!r}",
-                    file=area_file, row=i + 1, column="parent_id",
+                    file=area_file,
+                    row=i + 1,
+                    column="parent_id",
                 )
             )
         seen, p = {aid}, parent
