@@ -71,8 +71,8 @@ def per_quarter_hour_optimum(need, bids, co2_eur_per_t: float) -> tuple[float, i
 
 
 @pytest.mark.parametrize(("seed", "reliability"), [(0, 1.0), (1, 1.0), (2, 0.9)])
-def test_atoms_equal_quarter_hours(default_run, seed, reliability):
-    r = default_run
+def test_atoms_equal_quarter_hours(default_core, seed, reliability):
+    r = default_core
     cube = r.cube
     needs = needs_from_cube(
         cube.load_mw,

@@ -123,9 +123,9 @@ def test_need_validation():
         Need(area_id="A", direction="offtake", year=YEAR, reliability=0, blocks=[blk])
 
 
-def test_needs_from_default_region_cover_every_shortage_step(default_run):
+def test_needs_from_default_region_cover_every_shortage_step(default_core):
     """Every congested quarter-hour of a design year lies in a block with enough MW."""
-    r = default_run
+    r = default_core
     cube = r.cube
     needs = needs_from_cube(
         cube.load_mw,
