@@ -14,4 +14,7 @@ from collections.abc import Callable
 def stages() -> list[tuple[str, Callable]]:
     """(name, stage function) in run order."""
     out: list[tuple[str, Callable]] = []
+    from netruimte.market.stage import market_stage
+
+    out.append(("market: needs, tender, top-50, budget", market_stage))
     return out
