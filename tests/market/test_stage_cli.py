@@ -126,3 +126,23 @@ def test_tender_clear_errors_exit_2_and_write_nothing(tmp_path):
     out = _cli("tender", "clear", "need.json", "bids.csv", "--out", "res", cwd=tmp_path)
     assert out.returncode == 2
     assert "required column is missing" in out.stderr
+
+
+def test_stage_without_congestion_has_no_nan(tmp_path):
+    import dataclasses
+
+    from netruimte.market.stage import core_run, market_stage
+    from netruimte.progress import Silent
+    from netruimte.region.default import generate_default_region
+    from netruimte.scenario import Scenario
+
+    reg = generate_default_region(seed=7, n_areas=3)
+    areas = reg.areas.assign(capacity_offtake_mw=1e6, capacity_feedin_mw=1e6)
+    reg = dataclasses.replace(reg, areas=areas, flex_assets=reg.flex_assets.iloc[0:0])
+    result = core_run(reg, Scenario())
+    market_stage(result, Silent())
+    s = result.extra_summary
+    assert s["market_needs"] == 0 and s["budget_admission_runs"] == 0
+    assert s["budget_mw_per_meur_spent"] is None
+    json.dumps(s, allow_nan=False)
+    assert "Regional flex tender" not in [t for t, _ in result.sections]

@@ -263,3 +263,12 @@ def test_result_round_trips_as_json(need):
     r = clear_tender(need, [make_bid("a", mw=10)])
     again = type(r).model_validate_json(r.model_dump_json())
     assert again == r
+
+
+def test_repeated_bid_ids_in_a_list_are_rejected(need):
+    r = clear_tender(need, [make_bid("a", mw=10), make_bid("a", mw=12)])
+    assert [o.status for o in r.outcomes] == ["accepted", "invalid"]
+    assert "duplicate bid id" in r.outcomes[1].reason
+    assert r.n_blocks == 2
+    # January workdays 17-20 (20 days × 3 h) and February evenings (28 × 2 h)
+    assert r.n_need_cells == 20 * 3 + 28 * 2

@@ -245,8 +245,8 @@ def budget_curves(
         np.add.at(
             cost[:, :, k], (a_idx[chosen], d_idx[chosen]), opts.cost_eur_per_yr.to_numpy()[chosen]
         )
-        if k == 0 and base_admission is not None:
-            adm = base_admission
+        if (k == 0 or not chosen.any()) and base_admission is not None:
+            adm = base_admission  # nothing bought: the run's own admission
         else:
             adm = admit_queue(
                 region_with_options(region, opts[chosen]), scenario, cube, lib, design_years

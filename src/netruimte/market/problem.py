@@ -200,6 +200,7 @@ def build_problem(
     block_need, block_index, block_mw, block_hours = [], [], [], []
     atom_block_parts, atom_steps_parts, cover_parts = [], [], []
     n_before = 0
+    n_need_cells = 0
     first_block = 0
     why_rank = {
         "": 0,
@@ -225,6 +226,7 @@ def build_problem(
         block_cells = grid.windows_cells([[b.window] for b in need.blocks])  # (nb, C)
         block_of_cell = np.where(block_cells.any(axis=0), block_cells.argmax(axis=0), -1)
         need_cells = np.flatnonzero(block_of_cell >= 0)
+        n_need_cells += len(need_cells)
         cb = block_of_cell[need_cells]
         block_steps = np.bincount(cb, weights=steps[need_cells], minlength=nb)
         areas = set(need.areas)
@@ -368,4 +370,5 @@ def build_problem(
         atom_steps=atom_steps,
         cover=cover,
         n_atoms_before_dominance=n_before,
+        stats={"need_cells": float(n_need_cells)},
     )

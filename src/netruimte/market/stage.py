@@ -323,10 +323,7 @@ def market_stage(result, progress) -> None:
     result.extra["budget_allocation"] = budget.allocation
     result.extra["budget_options"] = budget.curves.options
     result.sections.append(("Budget above the financial floor", _budget_html(budget)))
-    summary.update(
-        {
-            f"budget_{k}": (round(v, 4) if isinstance(v, float) and np.isfinite(v) else v)
-            for k, v in budget.summary.items()
-        }
-    )
+    for k, v in budget.summary.items():  # JSON has no NaN: an undefined ratio is null
+        finite = not isinstance(v, float) or np.isfinite(v)
+        summary[f"budget_{k}"] = (round(v, 4) if isinstance(v, float) else v) if finite else None
     result.extra_summary.update(summary)

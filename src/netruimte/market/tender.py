@@ -97,7 +97,8 @@ class ClearingResult(BaseModel):
     n_bids: int
     n_atoms: int
     n_atoms_before_aggregation: int
-    n_need_cells: int
+    n_need_cells: int = Field(description="Cells (local day × hour) with a need, all needs.")
+    n_blocks: int = 0
     outcomes: list[BidOutcome]
     blocks: list[BlockCoverage]
     tie_break: str = "lower cost; then earlier submitted_at; then bid_id"
@@ -308,12 +309,27 @@ def clear_tender(
     """
     t0 = time.perf_counter()
     needs = [needs] if isinstance(needs, Need) else list(needs)
-    bid_set = bids if isinstance(bids, BidSet) else BidSet(bids=list(bids))
+    bid_set = bids if isinstance(bids, BidSet) else _unique(list(bids))
     checked = check_against_needs(bid_set, needs)
     p = build_problem(needs, checked.bids, co2_eur_per_t)
     build_s = time.perf_counter() - t0
     x, info = clear_problem(p, time_limit_s, mip_rel_gap, warm_start, threads)
     return _result(p, x, info, checked.rejected, build_s)
+
+
+def _unique(bids: list[Bid]) -> BidSet:
+    """A BidSet of bids given as a list; a repeated bid id is rejected (first one counts)."""
+    out = BidSet()
+    for i, b in enumerate(bids, start=1):
+        if b.bid_id in out.rows:
+            reason = f"duplicate bid id (first in row {out.rows[b.bid_id]})"
+            out.rejected.append(
+                BidRejection(bid_id=b.bid_id, row=i, column="bid_id", reason=reason)
+            )
+            continue
+        out.rows[b.bid_id] = i
+        out.bids.append(b)
+    return out
 
 
 def _result(
@@ -387,7 +403,8 @@ def _result(
         n_bids=p.n_bids + len(rejected),
         n_atoms=len(p.atom_block),
         n_atoms_before_aggregation=int(p.n_atoms_before_dominance),
-        n_need_cells=int(sum(len(n.blocks) for n in p.needs)),
+        n_need_cells=int(p.stats.get("need_cells", 0)),
+        n_blocks=int(p.n_blocks),
         outcomes=outcomes,
         blocks=blocks,
     )
