@@ -50,3 +50,9 @@ def hal_slice(hal_full: MeasuredSeries) -> MeasuredSeries:
 def tiny_config() -> FlexradarConfig:
     """A fast model configuration for tests (few rounds, three quantiles)."""
     return with_config(n_rounds=15, fit_quantiles=(0.1, 0.5, 0.9), num_threads=1)
+
+
+@pytest.fixture(scope="session")
+def hal_40days(hal_full: MeasuredSeries) -> MeasuredSeries:
+    """The first 40 days of HAL (a backtest split gives 9 test days)."""
+    return head_days(hal_full, 40)

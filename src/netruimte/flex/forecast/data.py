@@ -163,7 +163,7 @@ def frame_from_table(raw: pd.DataFrame, source: str, name: str) -> MeasuredSerie
 def _to_quarter_hours(frame: pd.DataFrame, source: str) -> pd.DataFrame:
     """Put a sorted frame on a gap-free 15-minute grid (mean of finer steps; refuse coarser)."""
     if len(frame) > 1:
-        step = pd.Series(frame.index).diff().median()
+        step = pd.Series(frame.index).diff().mode().min()  # the usual step, gaps aside
         if step > STEP:
             raise InputError(
                 f"time step is {step}, the flexradar needs quarter-hour (15 min) data", file=source
