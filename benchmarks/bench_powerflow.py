@@ -96,7 +96,7 @@ class Engine:
 def build_engines(grid, n_sample: int) -> list[Engine]:
     import pandapower as pp
     import pandas as pd
-    from lightsim2grid.gridmodel import init_from_pandapower
+    from lightsim2grid.network import init_from_pandapower
     from lightsim2grid.timeSerie import TimeSeriesCPP
     from power_grid_model import (
         CalculationMethod,
@@ -268,6 +268,33 @@ def bench_grid(key: str, rounds: int, n_sample: int) -> dict:
             for e in engines
         ],
         "quickscan": bench_quickscan(grid, rounds),
+        "validation": validate(grid, n_sample),
+    }
+
+
+def validate(grid, n_sample: int) -> dict:
+    """pandapower (own NR) against netruimte on sampled steps plus the year's extremes."""
+    from power_grid_model import ComponentType
+
+    from netruimte.grid.validate import compare_with_pandapower, sample_steps
+
+    prof = grid.model.profiles
+    loads = np.isin(prof.appliance_ids, grid.model.ids(ComponentType.sym_load))
+    net_mw = prof.p_mw[:, loads].sum(axis=1) - prof.p_mw[:, ~loads].sum(axis=1)
+    steps = np.unique(
+        np.concatenate(
+            [sample_steps(prof.n_steps, n_sample), [np.argmax(net_mw), np.argmin(net_mw)]]
+        )
+    )
+    rep = compare_with_pandapower(grid, steps)
+    return {
+        "steps": len(steps),
+        "max_du_pu": rep.max_du_pu,
+        "max_d_line_loading": rep.max_d_line_loading,
+        "max_d_trafo_loading_current": rep.max_d_trafo_loading_current,
+        "max_d_trafo_loading_power": rep.max_d_trafo_loading_power,
+        "trafo_definition_gap": rep.trafo_definition_gap,
+        "passes": rep.passes(),
     }
 
 
@@ -357,6 +384,14 @@ def print_report(results: list[dict], vers: dict[str, str]) -> None:
                 f"{e['ratio_to_netruimte']:>13.2f}{e['peak_mb']:>10.0f}"
                 f"{e['max_du_pu_vs_nr']:>12.1e}{note}"
             )
+        v = res["validation"]
+        print(
+            f"validation vs pandapower ({v['steps']} steps incl. heaviest offtake and feed-in): "
+            f"max|dV| {v['max_du_pu']:.1e} pu, max|d line loading| {v['max_d_line_loading']:.1e}, "
+            f"trafo current-based {v['max_d_trafo_loading_current']:.1e}, power-based "
+            f"{v['max_d_trafo_loading_power']:.1e}; power- vs current-based gap "
+            f"{v['trafo_definition_gap']:.4f} -> {'PASS' if v['passes'] else 'FAIL'}"
+        )
         q = res["quickscan"]
         print(f"quickscan (base year solved once in {q['base_s']:.2f} s):")
         for label, r in q["requests"].items():

@@ -82,7 +82,7 @@ def test_lightsim2grid_needs_switches_applied(rural, fix_switches) -> None:
     pytest.importorskip("lightsim2grid")
     import pandapower as pp
     import pandas as pd
-    from lightsim2grid.gridmodel import init_from_pandapower
+    from lightsim2grid.network import init_from_pandapower
     from lightsim2grid.timeSerie import TimeSeriesCPP
 
     from netruimte.grid.powerflow import PowerFlowEngine

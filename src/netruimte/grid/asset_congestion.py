@@ -25,13 +25,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from power_grid_model import ComponentType, LoadGenType, PowerGridModel, initialize_array
-from power_grid_model import DatasetType as DT
+from power_grid_model import ComponentType
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import shortest_path
 
 from netruimte.grid.model import GridModel
-from netruimte.grid.powerflow import PowerFlowEngine, PowerFlowResult, update_values
+from netruimte.grid.powerflow import PowerFlowEngine, PowerFlowResult, Update
 
 U_MIN_PU = 0.90
 U_MAX_PU = 1.10
@@ -131,62 +130,38 @@ def downstream_sign(model: GridModel) -> np.ndarray:
 
 def voltage_sensitivity_pu_per_mw(
     engine: PowerFlowEngine,
-    update: dict[ComponentType, dict[str, np.ndarray]],
+    update: Update,
     step: int,
     node_index: np.ndarray,
     delta_mw: np.ndarray | float = 1.0,
 ) -> np.ndarray:
-    """-dU/dP at each node in `node_index` (pu per MW of extra load), at one time step.
+    """-dU/dP at each node in `node_index` (pu per MW of extra offtake), at one time step.
 
-    One small batch: the operating point of `step` plus, per node, the same with `delta_mw`
-    more load at that node (an extra constant-power load the model does not otherwise carry);
-    negative `delta_mw` sheds load. The result is the secant slope over that change.
+    One small batch: the operating point of `step`, then per node the same with `delta_mw`
+    more offtake at that node (negative sheds load). The result is the secant slope.
     """
-    model = engine.model
     k = len(node_index)
     if k == 0:
         return np.zeros(0)
-    data = dict(model.input_data)
-    loads = data.get(ComponentType.sym_load)
-    all_ids = np.concatenate([a["id"] for a in data.values() if len(a)])
-    extra = initialize_array(DT.input, ComponentType.sym_load, k)
-    extra["id"] = all_ids.max() + 1 + np.arange(k)
-    extra["node"] = model.node_ids[node_index]
-    extra["status"] = 1
-    extra["type"] = LoadGenType.const_power
-    extra["p_specified"] = 0.0
-    extra["q_specified"] = 0.0
-    data[ComponentType.sym_load] = extra if loads is None else np.concatenate([loads, extra])
-    n_old = 0 if loads is None else len(loads)
-    upd: dict[ComponentType, dict[str, np.ndarray]] = {}
-    for comp, attrs in update.items():
-        upd[comp] = {a: np.repeat(v[step : step + 1], k + 1, axis=0) for a, v in attrs.items()}
-    p = np.zeros((k + 1, n_old + k))
-    q = np.zeros((k + 1, n_old + k))
-    if ComponentType.sym_load in upd:
-        p[:, :n_old] = upd[ComponentType.sym_load]["p_specified"]
-        q[:, :n_old] = update_values(model, upd, ComponentType.sym_load, "q_specified", [0])
     delta = np.broadcast_to(np.asarray(delta_mw, dtype=float), (k,))
-    p[1 + np.arange(k), n_old + np.arange(k)] = delta * 1e6
-    upd[ComponentType.sym_load] = {"p_specified": p, "q_specified": q}
-    pgm = PowerGridModel(data)
-    out = pgm.calculate_power_flow(
-        update_data=upd,
-        calculation_method=engine._pgm_method,
-        error_tolerance=engine.tolerance_pu,
-        max_iterations=engine.max_iterations,
-        threading=engine.threads,
-        output_component_types={ComponentType.node: ["u_pu"]},
-    )
-    u = out[ComponentType.node]["u_pu"]
+    steps = np.full(k + 1, step)
+    nodes = np.concatenate([[node_index[0]], node_index])
+    extra = np.concatenate([[0.0], delta]) * 1e6
+    sub = engine.sub_update(update, steps, nodes, extra, 0.0)
+    u = engine.run_update(sub, engine_axis(k + 1)).u_pu
     sens = (u[0, node_index] - u[1 + np.arange(k), node_index]) / delta
     return np.maximum(sens, MIN_SENSITIVITY_PU_PER_MW)
+
+
+def engine_axis(n: int) -> pd.DatetimeIndex:
+    """A placeholder UTC axis for probe batches whose steps are not points in time."""
+    return pd.date_range("2000-01-01", periods=n, freq="15min", tz="UTC")
 
 
 def asset_congestion(
     engine: PowerFlowEngine,
     result: PowerFlowResult,
-    update: dict[ComponentType, dict[str, np.ndarray]],
+    update: Update,
     u_min_pu: float = U_MIN_PU,
     u_max_pu: float = U_MAX_PU,
 ) -> AssetCongestion:
@@ -207,8 +182,8 @@ def asset_congestion(
     loading[:n_l] = result.line_loading.T
     loading[n_l:n_b] = result.transformer_loading.T
     loading[n_b:] = result.u_pu.T
-    short_off = np.zeros_like(loading)
-    short_feed = np.zeros_like(loading)
+    short_off = np.zeros(loading.shape)  # calloc: untouched pages cost nothing
+    short_feed = np.zeros(loading.shape)
     rating = assets["rating_mva"].to_numpy()[:n_b]
 
     rows, steps = np.nonzero(loading[:n_b] > LOADING_MAX)
@@ -258,8 +233,11 @@ def asset_congestion(
 
 
 def _worst(shortage: np.ndarray, n_t: int) -> tuple[np.ndarray, np.ndarray]:
-    if shortage.shape[0] == 0:
+    """Per step the largest shortage of any asset and which asset; -1 where none."""
+    rows = np.flatnonzero(shortage.any(axis=1))
+    if len(rows) == 0:
         return np.zeros(n_t), np.full(n_t, -1)
-    worst = shortage.argmax(axis=0)
-    value = shortage[worst, np.arange(n_t)]
-    return value, np.where(value > 0, worst, -1)
+    sub = shortage[rows]
+    pick = sub.argmax(axis=0)
+    value = sub[pick, np.arange(n_t)]
+    return value, np.where(value > 0, rows[pick], -1)

@@ -48,7 +48,6 @@ from netruimte.grid.powerflow import (
     Method,
     PowerFlowEngine,
     TransformerLoading,
-    update_values,
 )
 
 # The screening band around the estimate: a share of the largest first-order change the
@@ -216,22 +215,10 @@ class Quickscan:
         self.step_h = (t[1] - t[0]).total_seconds() / 3600.0 if len(t) > 1 else 0.25
 
     def _request_update(
-        self, steps: np.ndarray, p_w: np.ndarray, q_var: np.ndarray
+        self, node: int, steps: np.ndarray, p_w: np.ndarray, q_var: np.ndarray
     ) -> dict[ComponentType, dict[str, np.ndarray]]:
-        upd = {c: {a: v[steps] for a, v in attrs.items()} for c, attrs in self.update.items()}
-        if ComponentType.sym_load in upd:
-            loads = upd[ComponentType.sym_load]
-            q_old = update_values(
-                self.model, self.update, ComponentType.sym_load, "q_specified", steps
-            )
-            loads["p_specified"] = np.concatenate([loads["p_specified"], p_w[:, None]], axis=1)
-            loads["q_specified"] = np.concatenate([q_old, q_var[:, None]], axis=1)
-        else:
-            upd[ComponentType.sym_load] = {
-                "p_specified": p_w[:, None].copy(),
-                "q_specified": q_var[:, None].copy(),
-            }
-        return upd
+        """The base update at `steps` with the request (W, var) added at node column `node`."""
+        return self.engine.sub_update(self.update, steps, node, p_w, q_var)
 
     def scan(
         self,
@@ -256,23 +243,16 @@ class Quickscan:
         s_mva = np.hypot(p_mw, q_mvar)
         if not np.any(s_mva > 0):
             return self._summarise(node_id, p_mw, self.base_congestion, None, np.arange(0), start)
-        model2, _ = _with_request(self.model, int(node_id))
-        engine2 = PowerFlowEngine(
-            model2,
-            method=self.method,
-            transformer_loading=self.transformer_loading,
-            threads=self.threads,
-            branch_flows=True,
-        )
-        steps = self._steps_to_solve(engine2, p_mw, q_mvar, s_mva)
-        upd = self._request_update(steps, p_mw[steps] * 1e6, q_mvar[steps] * 1e6)
-        res = engine2.run_update(upd, self.profiles.time_utc[steps])
-        cong_sub = asset_congestion(engine2, res, upd)
+        node = self.engine.node_index(int(node_id))
+        steps = self._steps_to_solve(node, p_mw, q_mvar, s_mva)
+        upd = self._request_update(node, steps, p_mw[steps] * 1e6, q_mvar[steps] * 1e6)
+        res = self.engine.run_update(upd, self.profiles.time_utc[steps])
+        cong_sub = asset_congestion(self.engine, res, upd)
         after = self._scatter(cong_sub, steps)
         return self._summarise(node_id, p_mw, after, cong_sub.loading, steps, start)
 
     def _steps_to_solve(
-        self, engine2: PowerFlowEngine, p_mw: np.ndarray, q_mvar: np.ndarray, s_mva: np.ndarray
+        self, node: int, p_mw: np.ndarray, q_mvar: np.ndarray, s_mva: np.ndarray
     ) -> np.ndarray:
         """Steps where the request might push an asset over a limit or to its yearly extreme.
 
@@ -295,8 +275,8 @@ class Quickscan:
         k = len(probe)
         probe_steps = np.concatenate([probe, probe])
         p_probe = np.concatenate([np.full(k, x_mw), np.full(k, -x_mw)])
-        upd = self._request_update(probe_steps, p_probe * 1e6, p_probe * tan_phi * 1e6)
-        res = engine2.run_update(upd, self.profiles.time_utc[probe_steps])
+        upd = self._request_update(node, probe_steps, p_probe * 1e6, p_probe * tan_phi * 1e6)
+        res = self.engine.run_update(upd, self.profiles.time_utc[probe_steps])
         new_b = np.concatenate([res.line_loading, res.transformer_loading], axis=1)
         reach_b = np.abs(new_b - self._branch_loading[probe_steps]).max(axis=0) / x_mw
         reach_u = np.abs(res.u_pu - base.u_pu[probe_steps]).max(axis=0) / x_mw
@@ -317,6 +297,7 @@ class Quickscan:
             res.branch_q_from_mvar[:, cols_b] - base.branch_q_from_mvar[probe_steps][:, cols_b]
         )
         a_u, c_u = fit(res.u_pu - base.u_pu[probe_steps])  # every node, pu per MW and MW^2
+        u_probe = base.u_pu[probe].mean(axis=0)
 
         def estimate_b(steps: np.ndarray | slice, req: np.ndarray) -> np.ndarray:
             r = req[:, None]
@@ -325,14 +306,17 @@ class Quickscan:
             d_s = np.hypot(p0 + a_p * r + c_p * r**2, q0 + a_q * r + c_q * r**2)
             d_s -= self._s0_mva[steps][:, cols_b]
             u0 = base.u_pu[steps][:, from_u]
-            u1 = u0 + a_u[from_u] * r + c_u[from_u] * r**2
+            u1 = u0 + (a_u[from_u] * r + c_u[from_u] * r**2) * (u_probe[from_u] / u0)
             est = self._branch_loading[steps][:, cols_b] * u0 + d_s / self._rating_mva[cols_b]
             est /= np.maximum(u1, 0.5)
             return est
 
         def estimate_u(steps: np.ndarray | slice, req: np.ndarray, cols: np.ndarray) -> np.ndarray:
             r = req[:, None]
-            return base.u_pu[steps][:, cols] + a_u[cols] * r + c_u[cols] * r**2
+            u0 = base.u_pu[steps][:, cols]
+            # A voltage rise is current times impedance, and current is power over voltage:
+            # the response measured at the probes scales with u_probe / u at other steps.
+            return u0 + (a_u[cols] * r + c_u[cols] * r**2) * (u_probe[cols] / u0)
 
         est_b = estimate_b(slice(None), p_mw)
         l0 = self._branch_loading[:, cols_b]
@@ -347,8 +331,8 @@ class Quickscan:
             )
         )
         cal = cal[s_mva[cal] > 0]
-        upd = self._request_update(cal, p_mw[cal] * 1e6, q_mvar[cal] * 1e6)
-        res_cal = engine2.run_update(upd, self.profiles.time_utc[cal])
+        upd = self._request_update(node, cal, p_mw[cal] * 1e6, q_mvar[cal] * 1e6)
+        res_cal = self.engine.run_update(upd, self.profiles.time_utc[cal])
         exact_b = np.concatenate([res_cal.line_loading, res_cal.transformer_loading], axis=1)
         # Error per MVA requested; steps where the request is tiny (a shape's tail) would turn
         # a rounding-level error into a huge ratio, so the divisor is floored at 10% of it.
