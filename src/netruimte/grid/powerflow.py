@@ -7,9 +7,13 @@ injections change per step. The linear method treats loads as impedances and is 
 4e-3 pu and 7.7 points of line loading, too coarse for congestion, so it is not offered as a
 default.
 
-Only the outputs the congestion analysis needs are requested (node voltage magnitude; line
-loading; transformer currents or loading; branch active power for the direction of the flow):
-the full output of a year is 0.4-0.7 GB, the filtered one a few tens of MB.
+Only the outputs the congestion analysis needs are requested (node voltage magnitude, line
+loading, transformer currents or loading): the full output of a year is 0.4-0.7 GB, the
+filtered one a few tens of MB. The direction of branch flows is asked for afterwards, only on
+the steps where a branch is overloaded.
+
+Constant-power loads and generators are summed per node for the calculation (exact for
+constant power, about 2x faster on the SimBench grids); see `PowerFlowEngine`.
 
 Transformer loading definition: by default *current-based*, as pandapower and the thermal rating
 of the windings: loading = max(I_hv / I_n,hv, I_lv / I_n,lv) with I_n = S_n / (sqrt(3) U_n) of that
