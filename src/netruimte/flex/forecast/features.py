@@ -154,17 +154,25 @@ def _radiation_wm2(radiation: np.ndarray) -> np.ndarray:
 
 def weather_table(series: MeasuredSeries, grid: pd.DatetimeIndex) -> pd.DataFrame:
     """Weather and derived weather features on `grid`, at the weather's own timestamps."""
-    frame = series.frame.reindex(grid)
+    return derived_weather(series.frame.reindex(grid)[series.weather_columns], series.meta)
+
+
+def derived_weather(raw: pd.DataFrame, meta: SeriesMeta) -> pd.DataFrame:
+    """Raw weather columns (UTC index) plus the derived ones: radiation in W/m² (from
+    `radiation`, any unit, or `radiation_wm2`), wind power fraction, sun elevation, clear-sky
+    irradiance, plane-of-array irradiance and clear-sky index."""
+    grid = pd.DatetimeIndex(raw.index)
     out: dict[str, np.ndarray] = {}
-    for col in series.weather_columns:
-        values = frame[col].to_numpy(np.float64)
+    for col in raw.columns:
+        values = raw[col].to_numpy(np.float64)
         if col == "radiation":
             out["radiation_wm2"] = _radiation_wm2(values)
+        elif col == "radiation_wm2":
+            out["radiation_wm2"] = np.clip(values, 0.0, None)
         else:
             out[col] = values
     if "windspeed_100m" in out:
         out["wind_power_frac"] = wind_power_fraction(out["windspeed_100m"])
-    meta = series.meta
     sin_el = solar_elevation_sin(grid, meta.lat_deg, meta.lon_deg)
     out["sun_elev_sin"] = sin_el
     ghi_cs = clear_sky_ghi_wm2(sin_el)
