@@ -2,18 +2,21 @@
 
 Starts `netruimte serve` on the default region in a subprocess (127.0.0.1, a temporary SQLite
 store), then sends an open-loop stream of GET /api/areas/{area}/flex/annual requests at
-`--rate` per second, cycling over all areas, for `--seconds`. Latency is measured from the
-*scheduled* send time (so a slow server cannot hide queueing: no coordinated omission) and,
-for comparison, from the actual send. The baseline is GET /api/health at the same rate in the
-same run, interleaved round by round; ratios are printed. Goal: p99 ≤ 50 ms at 200 req/s.
+`--rate` per second, cycling over all areas, for `--seconds`, from `--workers` client
+processes (each a keep-alive connection sending its share at fixed times). Latency is
+measured from the *scheduled* send time (a slow answer delays that worker's next sends, and
+the delay counts: no coordinated omission) and, for comparison, from the actual send. The
+baseline is GET /api/health at the same rate in the same run, interleaved round by round;
+ratios are printed. Goal: p99 ≤ 50 ms at 200 req/s.
 
-    .venv/bin/python benchmarks/bench_api.py --rate 200 --seconds 15 --rounds 2
+    .venv/bin/python benchmarks/bench_api.py --rate 200 --seconds 15 --rounds 3
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
+import multiprocessing
+import multiprocessing.pool
 import os
 import signal
 import socket
@@ -33,13 +36,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(db_url: str, port: int, log: Path) -> subprocess.Popen:
+def start_server(db_url: str, port: int, log: Path, nice: int = 0) -> subprocess.Popen:
     cmd = [
         sys.executable, "-m", "netruimte.cli", "serve", "--db", db_url,
         "--host", "127.0.0.1", "--port", str(port),
     ]  # fmt: skip
     with open(log, "wb") as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            cmd,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            preexec_fn=(lambda: os.nice(nice)) if nice else None,
+        )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -54,39 +62,47 @@ def start_server(db_url: str, port: int, log: Path) -> subprocess.Popen:
     raise SystemExit("server did not start")
 
 
-async def open_loop(base: str, paths: list[str], rate: float, seconds: float) -> dict:
-    """Send len = rate × seconds requests at fixed times; latencies in ms."""
+def _worker(args: tuple[str, list[str], float, float, int, int, float]) -> np.ndarray:
+    """One load process: requests k, k+W, k+2W, ... at their scheduled times (sync client).
+
+    Returns rows (scheduled-send latency ms, service latency ms, status, bytes)."""
+    base, paths, rate, seconds, k, workers, t0 = args
     n = int(rate * seconds)
-    limits = httpx.Limits(max_connections=256, max_keepalive_connections=256)
-    sched_ms = np.full(n, np.nan)
-    service_ms = np.full(n, np.nan)
-    status = np.zeros(n, dtype=int)
-    sizes = np.zeros(n, dtype=int)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
-        t0 = time.perf_counter() + 0.2
-
-        async def one(i: int) -> None:
+    out = []
+    with httpx.Client(base_url=base, timeout=60) as client:
+        client.get("/api/health")  # open the keep-alive connection before the clock starts
+        for i in range(k, n, workers):
             due = t0 + i / rate
-            delay = due - time.perf_counter()
+            delay = due - time.time()
             if delay > 0:
-                await asyncio.sleep(delay)
-            sent = time.perf_counter()
-            r = await client.get(paths[i % len(paths)])
-            done = time.perf_counter()
-            sched_ms[i] = (done - due) * 1000
-            service_ms[i] = (done - sent) * 1000
-            status[i] = r.status_code
-            sizes[i] = len(r.content)
+                time.sleep(delay)
+            sent = time.time()
+            r = client.get(paths[i % len(paths)])
+            done = time.time()
+            out.append(((done - due) * 1000, (done - sent) * 1000, r.status_code, len(r.content)))
+    return np.asarray(out, dtype=float)
 
-        await asyncio.gather(*(one(i) for i in range(n)))
-        wall = time.perf_counter() - t0
+
+def open_loop(
+    pool: multiprocessing.pool.Pool,
+    base: str,
+    paths: list[str],
+    rate: float,
+    seconds: float,
+    workers: int,
+) -> dict:
+    """rate × seconds requests at fixed times spread over `workers` processes."""
+    t0 = time.time() + 1.0
+    jobs = [(base, paths, rate, seconds, k, workers, t0) for k in range(workers)]
+    rows = np.concatenate(pool.map(_worker, jobs))
+    wall = max(time.time() - t0, 1e-9)
     return {
-        "n": n,
-        "achieved_rate": n / wall,
-        "sched": sched_ms,
-        "service": service_ms,
-        "errors": int((status != 200).sum()),
-        "bytes": float(sizes.mean()),
+        "n": len(rows),
+        "achieved_rate": len(rows) / wall,
+        "sched": rows[:, 0],
+        "service": rows[:, 1],
+        "errors": int((rows[:, 2] != 200).sum()),
+        "bytes": float(rows[:, 3].mean()),
     }
 
 
@@ -99,21 +115,33 @@ def main() -> None:
     ap.add_argument("--rate", type=float, default=200.0, help="requests per second")
     ap.add_argument("--seconds", type=float, default=15.0, help="duration of one measurement")
     ap.add_argument("--rounds", type=int, default=2, help="rounds (baseline and flex each)")
+    ap.add_argument("--workers", type=int, default=8, help="load-generating processes")
+    ap.add_argument(
+        "--nice",
+        type=int,
+        default=0,
+        help="niceness of server and clients (e.g. -5 as root on a machine shared with other "
+        "jobs; the output says so)",
+    )
     args = ap.parse_args()
     load0 = os.getloadavg()[0]
     folder = Path(tempfile.mkdtemp(prefix="bench-api-"))
     port = free_port()
-    proc = start_server(f"sqlite:///{folder / 'store.db'}", port, folder / "server.log")
+    proc = start_server(f"sqlite:///{folder / 'store.db'}", port, folder / "server.log", args.nice)
+    if args.nice:
+        os.nice(args.nice)  # the client processes inherit it
     base = f"http://127.0.0.1:{port}"
     try:
         areas = [a["area_id"] for a in httpx.get(f"{base}/api/areas", timeout=30).json()]
         flex = [f"/api/areas/{a}/flex/annual" for a in areas]
         health = ["/api/health"]
-        asyncio.run(open_loop(base, flex + health, 100, 2))  # warm-up
         results: dict[str, list[dict]] = {"health": [], "flex": []}
-        for _ in range(args.rounds):
-            results["health"].append(asyncio.run(open_loop(base, health, args.rate, args.seconds)))
-            results["flex"].append(asyncio.run(open_loop(base, flex, args.rate, args.seconds)))
+        with multiprocessing.Pool(args.workers) as pool:
+            open_loop(pool, base, flex + health, 100, 2, args.workers)  # warm-up
+            for _ in range(args.rounds):
+                for name, paths in (("health", health), ("flex", flex)):
+                    run = open_loop(pool, base, paths, args.rate, args.seconds, args.workers)
+                    results[name].append(run)
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=30)
@@ -122,6 +150,7 @@ def main() -> None:
     print(
         f"netruimte {netruimte.__version__}, Python {sys.version.split()[0]}, "
         f"{os.cpu_count()} cores, default region ({len(areas)} areas), uvicorn 1 process, "
+        f"{args.workers} client processes, niceness {args.nice}, "
         f"{args.rate:g} req/s × {args.seconds:g} s × {args.rounds} rounds, loopback; "
         f"load average before {load0:.1f}, after {os.getloadavg()[0]:.1f}"
     )

@@ -71,6 +71,10 @@ def serve(
         progress.step("rendering responses")
         data = build_read_model(result)
     api = create_app(data, database)
+    import gc
+
+    gc.collect()
+    gc.freeze()  # the run's objects live as long as the server: keep them out of GC passes
     console.print(
         f"[green]serving[/] {data.region_name} ({len(data.areas)} areas, "
         f"{database.engine.dialect.name} store) on http://{host}:{port}/  "
