@@ -28,8 +28,13 @@ def test_iterative_current_matches_newton_raphson(feeder_factory) -> None:
     nr = run_year(model, method="newton_raphson")
     ic = run_year(model, method="iterative_current")
     lin = run_year(model, method="linear")
-    assert np.abs(ic.u_pu - nr.u_pu).max() < 1e-8
-    assert np.abs(ic.line_loading - nr.line_loading).max() < 1e-7
+    # Default tolerance (1e-6 pu on the last update) lands well inside 1e-6 pu of NR, and the
+    # loading inside 1e-5 even at 176% loading and 0.93 pu ...
+    assert np.abs(ic.u_pu - nr.u_pu).max() < 1e-7
+    assert np.abs(ic.line_loading - nr.line_loading).max() < 1e-5
+    # ... and a tight tolerance converges onto it.
+    tight = run_year(model, method="iterative_current", tolerance_pu=1e-10)
+    assert np.abs(tight.u_pu - nr.u_pu).max() < 1e-9
     # The linear method treats loads as impedances: visibly off at this loading.
     assert np.abs(lin.u_pu - nr.u_pu).max() > 1e-3
 
@@ -85,13 +90,13 @@ def test_branch_flows_on_request(feeder) -> None:
 
 @pytest.mark.slow
 def test_simbench_year_methods(rural) -> None:
-    """On the SimBench rural year: IC agrees with NR to ~1e-9 pu; linear is off by >1e-3."""
+    """On the SimBench rural year: IC agrees with NR to ~2e-8 pu; linear is off by >1e-3."""
     steps = np.arange(0, rural.model.profiles.n_steps, 7)  # a seventh of the year
     sample = rural.model.profiles.select(steps)
     nr = PowerFlowEngine(rural.model, method="newton_raphson").run(sample)
     ic = PowerFlowEngine(rural.model, method="iterative_current").run(sample)
     lin = PowerFlowEngine(rural.model, method="linear").run(sample)
-    assert np.abs(ic.u_pu - nr.u_pu).max() < 1e-8
-    assert np.abs(ic.line_loading - nr.line_loading).max() < 1e-7
+    assert np.abs(ic.u_pu - nr.u_pu).max() < 1e-7
+    assert np.abs(ic.line_loading - nr.line_loading).max() < 1e-6
     assert np.abs(lin.u_pu - nr.u_pu).max() > 1e-3
     assert CT.line in rural.model.input_data
