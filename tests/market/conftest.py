@@ -1,11 +1,13 @@
-"""Fixtures of the market tests."""
+"""Fixtures of the market tests. tests/market is a package, so this module is
+`market.conftest` and never shadows another folder's `conftest`."""
 
 from __future__ import annotations
 
 import pytest
-from market_cases import winter_need
 
 from netruimte.market.need import Need
+
+from .market_cases import winter_need
 
 
 @pytest.fixture

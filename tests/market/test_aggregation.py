@@ -9,11 +9,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from scipy.optimize import Bounds, LinearConstraint, milp
-from tender_reference import reference_problem
 
 from netruimte.market.need import needs_from_cube
 from netruimte.market.synthetic import random_bids
 from netruimte.market.tender import clear_tender
+
+from .tender_reference import reference_problem
 
 
 def per_quarter_hour_optimum(need, bids, co2_eur_per_t: float) -> tuple[float, int]:

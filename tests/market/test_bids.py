@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from market_cases import winter_need
 
 from netruimte.errors import InputError, InputErrors
 from netruimte.market.bids import check_against_needs, read_bids
+
+from .market_cases import winter_need
 
 HEADER = (
     "bid_id,bidder,area_id,asset,action,technology,mw,divisible,min_mw,windows,"

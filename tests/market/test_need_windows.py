@@ -10,11 +10,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
-from tender_reference import window_steps
 
 from netruimte.market.need import Need, NeedBlock, derive_need, needs_from_cube
 from netruimte.market.windows import Window, year_grid
 from netruimte.timeaxis import year_axis
+
+from .tender_reference import window_steps
 
 YEAR = 2027
 

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from market_cases import make_bid, winter_need
 
 from netruimte.market.scorecard import scorecard_for, scorecards
 from netruimte.market.synthetic import random_bids
 from netruimte.market.tender import clear_tender
+
+from .market_cases import (
+    make_bid,
+    winter_need,
+)
 
 
 @pytest.fixture(scope="module")

@@ -8,10 +8,14 @@ import sys
 from types import SimpleNamespace
 
 import pytest
-from market_cases import make_bid, winter_need
 
 from netruimte.errors import InputError
 from netruimte.market.params import MarketParams, market_params
+
+from .market_cases import (
+    make_bid,
+    winter_need,
+)
 
 
 @pytest.fixture(scope="module")

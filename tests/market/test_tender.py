@@ -6,12 +6,17 @@ from datetime import date, datetime
 
 import numpy as np
 import pytest
-from market_cases import YEAR, make_bid, winter_need
 
 from netruimte.market.bids import parse_bids
 from netruimte.market.need import Need, NeedBlock
 from netruimte.market.tender import clear_tender
 from netruimte.market.windows import Window
+
+from .market_cases import (
+    YEAR,
+    make_bid,
+    winter_need,
+)
 
 JAN = "2027-01-01..2027-01-31 workday 16-21"
 FEB = "2027-02-01..2027-02-28 all 17-19"

@@ -13,8 +13,6 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
-from market_cases import YEAR
-from tender_reference import brute_force, covers
 
 from netruimte.market.bids import Bid
 from netruimte.market.greedy import greedy_merit_order
@@ -22,6 +20,9 @@ from netruimte.market.need import Need, NeedBlock
 from netruimte.market.problem import build_problem
 from netruimte.market.tender import clear_tender
 from netruimte.market.windows import Window
+
+from .market_cases import YEAR
+from .tender_reference import brute_force, covers
 
 
 @st.composite
