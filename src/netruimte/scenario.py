@@ -12,6 +12,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from netruimte.errors import InputError, InputErrors
+from netruimte.measures.params import Measures
+from netruimte.queue.policy import QueuePolicy
 
 # Annual growth of small-user load per asset class (fraction per year), two paths.
 # "investment": operators' investment scenarios; "kev": the national KEV/VT outlook, slower.
@@ -87,7 +89,8 @@ class Scenario(_Strict):
     )
     growth: Growth = Field(default_factory=Growth)
     risk: Risk = Field(default_factory=Risk)
-    measures: dict[str, dict] = Field(default_factory=dict)
+    measures: Measures = Field(default_factory=Measures)
+    queue: QueuePolicy = Field(default_factory=QueuePolicy)
 
     def growth_factor(self, asset_class: str, base_year: int) -> float:
         """Multiplier on an asset class from base year to the target year."""

@@ -14,6 +14,9 @@ from collections.abc import Callable
 def stages() -> list[tuple[str, Callable]]:
     """(name, stage function) in run order."""
     out: list[tuple[str, Callable]] = []
+    from netruimte.measures.stage import measures_stage
+
+    out.append(("measures", measures_stage))
     from netruimte.market.stage import market_stage
 
     out.append(("market: needs, tender, top-50, budget", market_stage))

@@ -1,15 +1,10 @@
-"""Queue admission: requests in priority order, admitted while the shortage stays acceptable.
+"""Queue admission under the ACM prioritisation framework, from a region and a scenario.
 
-A request adds its profile (MW × per-MW shape) to its area and every area above it. It is
-blocked when, in some affected area and direction, the check fails after adding it (the
-shortage left after contracted flex lasts more than the accepted hours per year in a design
-weather year, or the flex is called for more hours than it offers) and the request increases
-that shortage. A request that does not worsen an already congested direction is admitted.
-
-Speed: offtake requests only raise net load and feed-in requests only lower it, so a step can
-ever be congested in a direction only if its base load plus all the queue's MW in that
-direction reaches the capacity. Each area keeps just those candidate steps; a check costs
-O(candidates), not O(years × quarter-hours).
+`admit_queue(region, scenario, cube, lib, design_years, progress)` is a pure function: it
+orders the queue (queue/priority.py), builds the arrays of an AdmissionProblem (capacity,
+counted flex, accepted risk, reservations, contracts offered) and runs the engine
+(queue/engine.py). Each request ends admitted (firm, or on contract type X) or waiting, with
+the binding reason. docs/queue.md states the contract for callers (e.g. the budget allocator).
 """
 
 from __future__ import annotations
@@ -19,15 +14,30 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from netruimte.errors import InputError
 from netruimte.profiles.library import ShapeLibrary, request_shape
 from netruimte.prognosis.cube import LoadCube
-from netruimte.queue.priority import priority_order
+from netruimte.queue.engine import (
+    DIR_NAMES,
+    EPS_MW,
+    AdmissionProblem,
+    RiskRule,
+    run_admission,
+)
+from netruimte.queue.policy import QueuePolicy
 from netruimte.region.model import Region
 from netruimte.scenario import Scenario
-from netruimte.timeaxis import STEP_H
+from netruimte.timeaxis import local_calendar
 
-EPS_MW = 1e-6
-DIR_NAMES = ("offtake", "feed-in")
+__all__ = [
+    "DIR_NAMES",
+    "EPS_MW",
+    "AreaLimits",
+    "admit_queue",
+    "area_limits",
+    "build_problem",
+    "reserved_capacity",
+]
 
 
 @dataclass
@@ -40,85 +50,95 @@ class AreaLimits:
     max_residual_hours: float
 
 
-def area_limits(region: Region, scenario: Scenario) -> AreaLimits:
-    """Capacities and counted flex per area from the region and the scenario's risk."""
+def area_limits(
+    region: Region, scenario: Scenario, uncontracted_share: float | None = None
+) -> AreaLimits:
+    """Capacities and counted flex per area from the region and the scenario's risk.
+
+    Uncontracted flex counts with `uncontracted_share` of its MW (default: all of it when the
+    scenario's risk.count_uncontracted_flex is set, else none).
+    """
+    if uncontracted_share is None:
+        uncontracted_share = 1.0 if scenario.risk.count_uncontracted_flex else 0.0
     a_n = region.n_areas
     cap = np.stack([region.capacity_mw("offtake"), region.capacity_mw("feedin")], axis=1)
     flex_mw = np.zeros((a_n, 2))
     flex_hours = np.full((a_n, 2), np.inf)
     fa = region.flex_assets
     if len(fa):
-        contracted = fa["contracted"].fillna(True).astype(bool)
-        counted = fa if scenario.risk.count_uncontracted_flex else fa[contracted]
+        contracted = fa["contracted"].fillna(True).astype(bool).to_numpy()
+        share = np.where(contracted, 1.0, uncontracted_share)
         pos = {a: i for i, a in enumerate(region.area_ids)}
-        for row in counted.itertuples():  # per flex asset (tens), not per time step
-            a, d = pos[row.area_id], 0 if row.direction == "offtake" else 1
-            flex_mw[a, d] += row.mw
-            if row.max_hours_per_year is not None and not pd.isna(row.max_hours_per_year):
-                flex_hours[a, d] = min(flex_hours[a, d], row.max_hours_per_year)
+        a_idx = fa["area_id"].map(pos).to_numpy()
+        d_idx = (fa["direction"] == "feedin").to_numpy().astype(int)
+        np.add.at(flex_mw, (a_idx, d_idx), fa["mw"].to_numpy(dtype=float) * share)
+        hours = fa["max_hours_per_year"].astype(float).to_numpy()
+        limited = (share > 0) & ~np.isnan(hours)
+        np.minimum.at(flex_hours, (a_idx[limited], d_idx[limited]), hours[limited])
     return AreaLimits(cap, flex_mw, flex_hours, scenario.risk.max_shortage_hours_per_year)
 
 
-@dataclass
-class DirectionState:
-    """Candidate steps of one area and direction: flat indices, year of each, load there."""
-
-    index: np.ndarray  # flat indices into (W, T)
-    year: np.ndarray
-    load_mw: np.ndarray  # load in this direction (+) at the candidates, float64
-    capacity_mw: float
-    flex_mw: float
-    flex_hours: float
-
-    def evaluate(
-        self, extra_mw: np.ndarray | None, n_years: int, max_residual_hours: float
-    ) -> tuple[float, str]:
-        """Shortage energy (MWh over the design years) and the failure reason ('' = ok)."""
-        if len(self.index) == 0:
-            return 0.0, ""
-        load = self.load_mw if extra_mw is None else self.load_mw + extra_mw
-        short = load - self.capacity_mw
-        over = short > EPS_MW
-        if not over.any():
-            return 0.0, ""
-        energy = float(short[over].sum()) * STEP_H
-        called = np.bincount(self.year[over], minlength=n_years).max() * STEP_H
-        resid = np.bincount(self.year[short > self.flex_mw + EPS_MW], minlength=n_years).max()
-        resid_h = resid * STEP_H
-        if resid_h > max_residual_hours:
-            return energy, (
-                f"shortage {resid_h:.2f} h/yr after {self.flex_mw:g} MW flex "
-                f"(accepted {max_residual_hours:g} h/yr)"
+def reserved_capacity(region: Region, policy: QueuePolicy) -> dict[str, np.ndarray]:
+    """MW held back per purpose, (A, 2), from the policy's reservations."""
+    out: dict[str, np.ndarray] = {}
+    ids = region.area_ids
+    level = region.areas["level"].to_numpy()
+    for purpose, res in policy.reservations.items():
+        unknown = [a for a in res.areas if a not in region.areas.index]
+        if unknown:
+            raise InputError(
+                f"reservation {purpose!r} names unknown areas {unknown}",
+                column=f"queue.reservations.{purpose}.areas",
             )
-        if called > self.flex_hours:
-            return energy, f"flex needed {called:.2f} h/yr (offered {self.flex_hours:g} h/yr)"
-        return energy, ""
+        d = 0 if res.direction == "offtake" else 1
+        cap = region.capacity_mw(res.direction)
+        mw = np.zeros((len(ids), 2))
+        in_level = np.isin(level, res.levels)
+        mw[:, d] = np.where(in_level & np.isfinite(cap), res.share_of_capacity * cap, 0.0)
+        for a, v in res.areas.items():
+            mw[ids.index(a), d] = v
+        out[purpose] = mw
+    return out
 
 
-def _candidate_states(
-    load: np.ndarray, limits: AreaLimits, x: int, queue_mw: tuple[float, float]
-) -> list[DirectionState]:
-    """Steps of area x (load (W, T)) that the whole queue could push into congestion."""
-    n_steps = load.shape[1]
-    states = []
-    for d, sign in ((0, 1.0), (1, -1.0)):
-        cap = float(limits.capacity_mw[x, d])
-        directional = sign * load.ravel()
-        if np.isfinite(cap):
-            idx = np.flatnonzero(directional + queue_mw[d] > cap - EPS_MW)
-        else:
-            idx = np.zeros(0, dtype=np.int64)
-        states.append(
-            DirectionState(
-                idx,
-                idx // n_steps,
-                directional[idx].astype(np.float64),
-                cap,
-                float(limits.flex_mw[x, d]),
-                float(limits.flex_hours[x, d]),
-            )
-        )
-    return states
+def build_problem(
+    region: Region,
+    scenario: Scenario,
+    cube: LoadCube,
+    lib: ShapeLibrary,
+    design_years: list[int] | None = None,
+) -> AdmissionProblem:
+    """The AdmissionProblem of a run: the queue in ACM order and the scenario's limits."""
+    years = design_years if design_years is not None else list(range(cube.load_mw.shape[0]))
+    limits = area_limits(region, scenario)
+    offer = tuple(scenario.queue.offer)
+    terms = scenario.measures.contracts.terms
+    calendar = local_calendar(cube.axis) if len(offer) > 1 else None
+    if calendar is not None and "tbtr" in offer:
+        from netruimte.measures.contracts import check_tbtr_blocks
+
+        check_tbtr_blocks(terms, calendar)
+
+    def shape(profile_class: str, direction: str) -> np.ndarray:
+        return request_shape(lib, profile_class, direction)
+
+    return AdmissionProblem(
+        load_mw=cube.load_mw,
+        design_years=list(years),
+        capacity_mw=limits.capacity_mw,
+        flex_mw=limits.flex_mw,
+        flex_hours=limits.flex_hours,
+        agg=region.parent_matrix(),
+        area_ids=region.area_ids,
+        queue=region.queue,
+        shape=shape,
+        rule=RiskRule(max_residual_hours=limits.max_residual_hours),
+        offer=offer,
+        terms=terms,
+        calendar=calendar,
+        reserved_mw=reserved_capacity(region, scenario.queue),
+        ranking=scenario.queue.ranking,
+    )
 
 
 def admit_queue(
@@ -129,85 +149,13 @@ def admit_queue(
     design_years: list[int] | None = None,
     progress=None,
 ) -> pd.DataFrame:
-    """Admission outcome for every request, in priority order, with the binding reason."""
-    queue = priority_order(region.queue)
-    limits = area_limits(region, scenario)
-    years = design_years if design_years is not None else list(range(cube.load_mw.shape[0]))
-    n_years = len(years)
-    agg = region.parent_matrix()  # agg[x, a] = 1 when a counts in x
-    area_ids = region.area_ids
-    pos = {a: i for i, a in enumerate(area_ids)}
-    # total queue MW per area subtree and direction: bounds what could ever be added
-    q_area = queue["area_id"].map(pos).to_numpy()
-    q_dir = (queue["direction"] == "feedin").to_numpy().astype(int)
-    own = np.zeros((region.n_areas, 2))
-    np.add.at(own, (q_area, q_dir), queue["mw"].to_numpy(dtype=float))
-    subtree = agg @ own
-    shapes: dict[tuple[str, str], np.ndarray] = {}
-    states: dict[int, list[DirectionState]] = {}
-    energy: dict[int, np.ndarray] = {}
-    outcome, reason, binding = [], [], []
-    rows = queue.itertuples()
-    if progress is not None:
-        rows = progress.track(rows, "queue admission", total=len(queue))
-    for req in rows:  # per request; each check is vectorised over its candidate steps
-        a = pos[req.area_id]
-        key = (req.profile_class, req.direction)
-        if key not in shapes:
-            shapes[key] = request_shape(lib, *key)[years].ravel()
-        shape = shapes[key]
-        blocked, congested_ok, why, pending = False, False, [], []
-        for x in np.flatnonzero(agg[:, a]):
-            if x not in states:
-                states[x] = _candidate_states(
-                    cube.load_mw[years, :, x], limits, x, (subtree[x, 0], subtree[x, 1])
-                )
-                energy[x] = np.array(
-                    [s.evaluate(None, n_years, limits.max_residual_hours)[0] for s in states[x]]
-                )
-            extras, e_after = [], np.zeros(2)
-            for d, (st, sign) in enumerate(zip(states[x], (1.0, -1.0), strict=True)):
-                extra = sign * req.mw * shape[st.index]
-                e_after[d], msg = st.evaluate(extra, n_years, limits.max_residual_hours)
-                extras.append(extra)
-                if not msg:
-                    continue
-                if e_after[d] > energy[x][d] + 1e-9:  # fails and this request makes it worse
-                    blocked = True
-                    why.append(f"{area_ids[x]}: {DIR_NAMES[d]} {msg}")
-                else:
-                    congested_ok = True
-            pending.append((x, extras, e_after))
-        if not blocked:
-            for x, extras, e_after in pending:
-                for st, extra in zip(states[x], extras, strict=True):
-                    st.load_mw += extra
-                energy[x] = e_after
-            outcome.append("admitted")
-            reason.append(
-                "does not increase the shortage of a congested area"
-                if congested_ok
-                else "within capacity and accepted risk"
-            )
-            binding.append("")
-        else:
-            outcome.append("waiting")
-            reason.append(" | ".join(why))
-            binding.append(why[0].split(":")[0])
-    result = queue[
-        [
-            "priority",
-            "request_id",
-            "area_id",
-            "direction",
-            "mw",
-            "category",
-            "submitted",
-            "profile_class",
-        ]
-    ].copy()
-    result["outcome"] = outcome
-    result["contract"] = np.where(np.asarray(outcome) == "admitted", "firm", "")
-    result["reason"] = reason
-    result["binding_area"] = binding
-    return result
+    """Admission outcome for every request, in priority order, with the binding reason.
+
+    Columns: priority, request_id, area_id, direction, mw, category, submitted,
+    profile_class, outcome (admitted | waiting), contract (firm | non_firm | tdtr | tbtr |
+    cbc_a | cbc_t | csc | '' when waiting), reason, binding_area, limited_hours_per_year,
+    efficiency_score (category 1), reservation.
+    """
+    problem = build_problem(region, scenario, cube, lib, design_years)
+    ordered, outcome = run_admission(problem, progress)
+    return outcome.frame(ordered)
