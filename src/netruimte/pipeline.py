@@ -101,8 +101,14 @@ def design_year_indices(scenario: Scenario, labels: tuple[str, ...]) -> list[int
     return [labels.index(c) for c in chosen]
 
 
-def compute(region: Region, scenario: Scenario, progress: Progress | None = None) -> RunResult:
-    """Run the numeric pipeline in memory (no files)."""
+def compute(
+    region: Region,
+    scenario: Scenario,
+    progress: Progress | None = None,
+    run_stages: bool = True,
+) -> RunResult:
+    """Run the numeric pipeline in memory (no files); `run_stages=False` stops after the core
+    (load cube, flex expectation, queue admission), skipping the optional stages."""
     progress = progress or Silent()
     timings: dict[str, float] = {}
 
@@ -134,7 +140,7 @@ def compute(region: Region, scenario: Scenario, progress: Progress | None = None
     result = RunResult(region, scenario, cube, lib, flex, admission, timings)
     from netruimte.stages import stages
 
-    for name, stage in stages():
+    for name, stage in stages() if run_stages else []:
         progress.step(name)
         t0 = time.perf_counter()
         stage(result, progress)

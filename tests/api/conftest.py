@@ -23,7 +23,7 @@ def small_run():
     from netruimte.region.default import generate_default_region
     from netruimte.scenario import Scenario
 
-    return compute(generate_default_region(seed=7, n_areas=6), Scenario())
+    return compute(generate_default_region(seed=7, n_areas=6), Scenario(), run_stages=False)
 
 
 @pytest.fixture(scope="session")

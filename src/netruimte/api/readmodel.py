@@ -235,4 +235,4 @@ def compute_read_model(region_dir: Path | None, scenario_file: Path | None) -> R
     from netruimte.scenario import read_scenario
 
     region = read_region(region_dir if region_dir is not None else packaged_default_region_path())
-    return build_read_model(compute(region, read_scenario(scenario_file)))
+    return build_read_model(compute(region, read_scenario(scenario_file), run_stages=False))

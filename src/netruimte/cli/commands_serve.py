@@ -53,6 +53,13 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
     access_log: Annotated[bool, typer.Option(help="Log every request.")] = False,
+    stages: Annotated[
+        bool,
+        typer.Option(
+            help="Also run the optional stages of the main job (measures, market) at start-up; "
+            "the API serves the core (flex expectation, queue) either way."
+        ),
+    ] = False,
 ) -> None:
     """Serve the API, the map and the tenders: computes the run once, then listens."""
     import uvicorn
@@ -67,7 +74,7 @@ def serve(
     reg = load_region(region)
     scen = read_scenario(scenario)
     with RichProgress() as progress:
-        result = compute(reg, scen, progress)
+        result = compute(reg, scen, progress, run_stages=stages)
         progress.step("rendering responses")
         data = build_read_model(result)
     api = create_app(data, database)
