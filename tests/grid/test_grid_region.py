@@ -88,3 +88,25 @@ def test_run_stage_adds_tables_section_and_headlines(tmp_path, feeder_factory) -
     )
     network_stage(empty, None)
     assert empty.extra == {} and empty.sections == [] and empty.extra_summary == {}
+
+
+def test_flex_expectation_of_network_shortages(tmp_path, feeder_factory) -> None:
+    """The core's flex expectation on the worst-asset shortage agrees with the event counts
+    and MWh reported per area, and per asset with each asset's own totals."""
+    save_area_network(tmp_path, "DSO-1", feeder_factory(load_mw=2.0))
+    save_area_network(tmp_path, "DSO-2", feeder_factory(load_mw=0.2, pv_mw=9.0))
+    out = region_network_congestion(tmp_path)
+    fx = out.tables["network_flex_expectation"].set_index(["series", "direction"])
+    area = out.tables["network_area_congestion"].set_index(["area_id", "direction"])
+    for key in area.index:
+        assert fx.loc[key, "events_per_year_mean"] == area.loc[key, "events"]
+        assert np.isclose(
+            fx.loc[key, "mwh_per_year_mean"], area.loc[key, "shortage_mwh"], atol=1e-3
+        )
+        assert np.isclose(fx.loc[key, "peak_mw_mean"], area.loc[key, "peak_shortage_mw"], atol=1e-3)
+    per_asset = out.tables["asset_flex_expectation"]
+    assets = out.tables["asset_congestion"]
+    cable = per_asset[(per_asset.series == "DSO-2/Cable 203") & (per_asset.direction == "feedin")]
+    row = assets[(assets.area_id == "DSO-2") & (assets.name == "Cable 203")].iloc[0]
+    assert np.isclose(cable["mwh_per_year_mean"].iloc[0], row["feedin_mwh"], atol=1e-3)
+    assert cable["hours_per_year_mean"].iloc[0] == row["hours_congested"]

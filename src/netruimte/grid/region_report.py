@@ -9,7 +9,10 @@ into the run's outputs next to the area-total ones:
 - `asset_congestion_events`: every congestion event per asset (start, duration, peak, MWh),
   from the congestion core's event extraction;
 - `network_area_congestion`: per networked area and direction, the worst-asset shortage
-  summed up (events, hours, MWh, peak), the network counterpart of the area-total view.
+  summed up (events, hours, MWh, peak), the network counterpart of the area-total view;
+- `network_flex_expectation` / `asset_flex_expectation`: the core's annual flex expectation
+  (frequency, block durations, MW and MWh percentiles, ...) of the worst-asset shortage per
+  area and of each congested asset.
 """
 
 from __future__ import annotations
@@ -97,6 +100,58 @@ def _area_rows(result: AreaNetworkResult) -> list[dict[str, object]]:
     return rows
 
 
+def network_flex_expectation(
+    results: dict[str, AreaNetworkResult], per_asset: bool = False
+) -> pd.DataFrame:
+    """The core's annual flex expectation of the network shortages, per area or per asset.
+
+    Per area it runs on the worst-asset shortage; per asset on each congested asset's own
+    shortage (`series` = "<area_id>/<asset name or id>"). The shortage is handed to the core as a
+    load against a capacity of 0 in its direction (and no limit in the other), so its event
+    extraction, statistics and heatmaps apply unchanged. The network profiles are one typical
+    year, so the "weather year" axis has one entry.
+    """
+    from netruimte.flex.expectation import flex_expectation
+
+    frames = []
+    for direction in ("offtake", "feedin"):
+        series: list[str] = []
+        columns: list[np.ndarray] = []
+        axis = None
+        for area_id, res in results.items():
+            cong = res.congestion
+            axis = cong.time_utc
+            if per_asset:
+                short = (
+                    cong.shortage_offtake_mw if direction == "offtake" else cong.shortage_feedin_mw
+                )
+                hot = np.flatnonzero(short.any(axis=1))
+                for row in hot:
+                    asset = cong.assets.iloc[row]
+                    label = asset["name"] or f"id {asset['asset_id']}"
+                    series.append(f"{area_id}/{label}")
+                    columns.append(short[row])
+            else:
+                series.append(area_id)
+                columns.append(
+                    cong.area_shortage_offtake_mw
+                    if direction == "offtake"
+                    else cong.area_shortage_feedin_mw
+                )
+        if not columns or axis is None:
+            continue
+        cube = np.stack(columns, axis=1)[None]  # (1, T, S)
+        zero = np.zeros(len(series))
+        inf = np.full(len(series), np.inf)
+        if direction == "offtake":
+            fx = flex_expectation(cube, zero, inf, axis, series, ("network profile year",))
+        else:
+            fx = flex_expectation(-cube, inf, zero, axis, series, ("network profile year",))
+        table = fx.table[fx.table["direction"] == direction].drop(columns=["capacity_mw"])
+        frames.append(table.rename(columns={"area_id": "series"}))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
 def region_network_congestion(
     region_folder: str | Path | None,
     time_utc: pd.DatetimeIndex | None = None,
@@ -128,6 +183,10 @@ def region_network_congestion(
         tables["network_area_congestion"] = pd.DataFrame(
             [row for r in results.values() for row in _area_rows(r)]
         ).round(4)
+        tables["network_flex_expectation"] = network_flex_expectation(results).round(4)
+        tables["asset_flex_expectation"] = network_flex_expectation(results, per_asset=True).round(
+            4
+        )
     return RegionNetworkCongestion(results=results, tables=tables)
 
 
