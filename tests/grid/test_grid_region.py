@@ -54,7 +54,13 @@ def test_hook_takes_a_region_object(tmp_path, feeder_factory) -> None:
 
     # What the hook reads from netruimte.region.model.Region: its folder and area ids.
     frames = network_congestion_frames(SimpleNamespace(folder=tmp_path, area_ids=["A", "B"]))
-    assert set(frames) == {"asset_congestion", "asset_congestion_events", "network_area_congestion"}
+    assert set(frames) == {
+        "asset_congestion",
+        "asset_congestion_events",
+        "network_area_congestion",
+        "network_flex_expectation",
+        "asset_flex_expectation",
+    }
 
 
 def test_run_stage_adds_tables_section_and_headlines(tmp_path, feeder_factory) -> None:
