@@ -192,7 +192,7 @@ def test_kill_9_during_submissions_loses_no_acknowledged_bid(
         stored = _stored(Database.connect(db_url, migrate=False))
         lost = [k for k, (bid_id, name) in acked.items() if stored.get(bid_id) != name]
         # retrying the unanswered requests with their keys never duplicates a bid
-        retried = 0
+        retried, committed_unanswered = 0, 0
         for key, (name, body) in in_flight.items():
             r = httpx.post(
                 f"{server.url}/api/tenders/{tid}/bids",
@@ -202,6 +202,7 @@ def test_kill_9_during_submissions_loses_no_acknowledged_bid(
             )
             assert r.status_code == 201, r.text
             retried += 1
+            committed_unanswered += r.headers.get("Idempotent-Replayed") == "true"
         final = _stored(Database.connect(db_url, migrate=False))
         for name, token in list(bidders.items())[:5]:
             own = httpx.get(
@@ -219,7 +220,8 @@ def test_kill_9_during_submissions_loses_no_acknowledged_bid(
     db.dispose()
     print(
         f"\nkill -9: {acked_at_kill} bids acknowledged before the kill, {len(acked)} in all, "
-        f"{len(lost)} lost after restart; {retried} unanswered requests retried, "
+        f"{len(lost)} lost after restart; {retried} unanswered requests retried "
+        f"({committed_unanswered} had been committed: replayed, not duplicated), "
         f"{len(final)} bids stored = {len(acked) + retried} intended ({db_url.split(':')[0]}); "
         f"killed at {t_kill:.1f} s, threads done {t_join:.1f} s, restarted {t_restart:.1f} s"
     )
