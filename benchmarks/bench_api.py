@@ -175,6 +175,9 @@ def main() -> None:
             f"{pct(sched, 90):>8.2f}{pct(sched, 99):>8.2f}{sched.max():>8.1f}"
             f"{pct(service, 99):>9.2f}{err:>5}{kb:>7.1f}"
         )
+    for name in ("health", "flex"):
+        per_round = ", ".join(f"{pct(r['sched'], 99):.1f}" for r in results[name])
+        print(f"p99 per round, {name}: {per_round} ms")
     p50, p99 = summary["flex"]
     print(
         f"latency in ms from the scheduled send; ratio flex/baseline: p50 "
