@@ -49,3 +49,4 @@ from netruimte.cli import commands_core  # noqa: E402,F401
 from netruimte.cli import commands_forecast  # noqa: E402,F401
 from netruimte.cli import commands_serve  # noqa: E402,F401
 from netruimte.cli import commands_market  # noqa: E402,F401
+from netruimte.cli import commands_measures  # noqa: E402,F401

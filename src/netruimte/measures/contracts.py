@@ -28,6 +28,7 @@ from netruimte.measures.params import ContractTerms
 from netruimte.timeaxis import STEP_H, STEPS_PER_HOUR
 
 EPS_MW = 1e-6
+CONTRACTS = ("firm", "non_firm", "tdtr", "tbtr", "cbc_a", "cbc_t", "csc")
 LIMIT_CONTRACTS = ("non_firm", "tdtr", "cbc_a", "csc")  # limited where the room runs out
 WINDOW_CONTRACTS = ("tbtr", "cbc_t")  # limited in fixed windows
 
@@ -204,3 +205,152 @@ def limit_verdict(
     if hours > accepted_h + 1e-9:
         return f"limited {hours:.0f} h/yr > {accepted_h:.0f} accepted"
     return ""
+
+
+# ------------------------------------------------------------------ comparison for one request
+def _runs_per_year(steps: np.ndarray, n_steps: int, n_years: int) -> float:
+    """Mean number of runs (consecutive steps) per design year among sorted `steps`."""
+    if len(steps) == 0:
+        return 0.0
+    new = np.ones(len(steps), dtype=bool)
+    new[1:] = steps[1:] != steps[:-1] + 1
+    return float(new.sum()) / n_years
+
+
+def compare_contracts(picture, request: dict, extra_mw: np.ndarray | None = None):
+    """Compare every contract type for one request on the picture (the grid at its turn).
+
+    request: area_id, mw, profile_class, direction, and optionally controllable_mw,
+    flexible_share. `extra_mw` (W, T, A) is load added before it (e.g. the requests admitted
+    ahead of it). Per contract: whether the requested MW fits now, the MW admissible now, the
+    limitation at the MW offered (min of both): events, hours and MWh per year; the discount
+    or fees; and the user's business case in €/yr (value of the energy transported minus the
+    transport tariff after discount plus fees received).
+    """
+    import pandas as pd
+
+    from netruimte.measures.prognosis import headroom_mw
+
+    terms = picture.terms
+    area_id, direction = request["area_id"], request["direction"]
+    mw = float(request["mw"])
+    pc = request.get("profile_class", "flat")
+    d = 0 if direction == "offtake" else 1
+    sign = 1.0 if d == 0 else -1.0
+    shape = picture.request_shape(pc, direction)
+    battery = pc == "battery"
+    ctrl = np.nan_to_num(float(request.get("controllable_mw") or 0.0), nan=0.0)
+    steerable = max(ctrl, mw) if battery else ctrl
+    flexible_mw = np.nan_to_num(float(request.get("flexible_share") or 0.0), nan=0.0) * mw
+    years = list(picture.design_years)
+    n_years, n_steps = len(years), picture.load_mw.shape[1]
+    s = (sign * shape[years]).ravel().astype(np.float64)  # ≥ 0 per MW
+    a = picture.area_ids.index(area_id)
+    room = np.full(len(s), np.inf)  # least room over the area and those above
+    for x in np.flatnonzero(picture.agg[:, a]):
+        cap = float(picture.capacity_mw[x, d])
+        if not np.isfinite(cap):
+            continue
+        load = sign * picture.load_mw[years, :, x].ravel().astype(np.float64)
+        if extra_mw is not None:
+            load = load + sign * extra_mw[years, :, x].ravel()
+        room = np.minimum(room, cap - load)
+    steps = np.arange(len(s))
+    energy = s.sum() * STEP_H / n_years  # MWh per MW per year
+    tariff = terms.transport_tariff_eur_per_kw_yr * 1000.0
+    calendar = picture.calendar
+    local_day = np.asarray(calendar.local_date_index, dtype=np.int64)
+
+    def limit_rule(contract: str, x: float) -> RuleResult:
+        prof = x * s
+        hit = prof > np.maximum(room, 0.0) + EPS_MW
+        return apply_contract(
+            contract,
+            steps[hit],
+            prof[hit],
+            room[hit],
+            n_steps=n_steps,
+            n_years=n_years,
+            terms=terms,
+            local_day=local_day,
+            steerable_mw=x if battery else min(steerable, x),
+            flexible_mw=flexible_mw * x / mw,
+        )
+
+    def largest(fits, hi: float) -> float:
+        if fits(hi):
+            return hi
+        lo = 0.0
+        while hi - lo > 1e-3 * max(1.0, hi):
+            mid = 0.5 * (lo + hi)
+            lo, hi = (mid, hi) if fits(mid) else (lo, mid)
+        return lo
+
+    rows = []
+    for contract in CONTRACTS:
+        discount = terms.discount.get(contract, 0.0)
+        if contract in ("firm", "tbtr", "cbc_t"):
+            keep = None
+            if contract != "firm":
+                keep = window_keep(contract, direction, terms, calendar, flexible_mw / mw)
+            full = shape if keep is None else shape * keep[None, :]
+            max_mw, _ = headroom_mw(picture, area_id, direction, full, extra_mw, upper_mw=mw)
+            why = ""
+            if keep is not None and terms.acceptance == "flexible_share" and flexible_mw <= 0:
+                why, max_mw = "no flexible MW to give up in the windows", 0.0
+            offered = min(mw, max_mw)
+            lost = np.zeros(len(s)) if keep is None else offered * s * (1 - keep[steps % n_steps])
+            limited_steps = steps[lost > EPS_MW]
+        else:
+            if contract == "csc" and steerable <= 0:
+                rows.append(
+                    {
+                        "contract": contract,
+                        "fits_requested_mw": False,
+                        "why": "not steerable (no controllable MW)",
+                    }
+                )
+                continue
+            max_mw = largest(lambda x, c=contract: limit_rule(c, x).fits, mw)
+            offered = min(mw, max_mw)
+            res = limit_rule(contract, offered)
+            why = limit_rule(contract, mw).why
+            prof = offered * s
+            lost = np.clip(prof - np.maximum(room, 0.0), 0.0, prof)
+            if contract == "non_firm":  # uses room only when there is room
+                lost = np.where(prof > np.maximum(room, 0.0) + EPS_MW, lost, 0.0)
+            limited_steps = steps[lost > EPS_MW]
+            del res
+        limited_mwh = lost.sum() * STEP_H / n_years
+        fees = 0.0
+        if contract == "cbc_a":
+            fees = terms.cbc_a_availability_eur_per_mw_yr * offered + (
+                terms.cbc_a_activation_eur_per_mwh * limited_mwh
+            )
+        elif contract == "cbc_t":
+            fees = terms.cbc_t_availability_eur_per_mw_yr * offered
+        elif contract == "csc":
+            fees = terms.csc_availability_eur_per_mw_yr * offered + (
+                terms.csc_activation_eur_per_mwh * limited_mwh
+            )
+        value = terms.user_value_eur_per_mwh * (offered * energy - limited_mwh)
+        rows.append(
+            {
+                "contract": contract,
+                "fits_requested_mw": max_mw >= mw - 1e-6 and not why,
+                "mw_admissible_now": round(max_mw, 3),
+                "mw_offered": round(offered, 3),
+                "limited_events_per_year": round(
+                    _runs_per_year(limited_steps, n_steps, n_years), 2
+                ),
+                "limited_hours_per_year": limited_hours_per_year(limited_steps, n_steps, n_years),
+                "limited_mwh_per_year": round(limited_mwh, 3),
+                "discount_eur_per_yr": round(discount * tariff * offered, 2),
+                "fees_eur_per_yr": round(fees, 2),
+                "business_case_eur_per_yr": round(
+                    value - tariff * offered * (1 - discount) + fees, 2
+                ),
+                "why": why,
+            }
+        )
+    return pd.DataFrame(rows)

@@ -82,17 +82,19 @@ def smart_charging_delta(
 
 
 def _solve_level(b: np.ndarray, p: np.ndarray, energy: np.ndarray, top: bool) -> np.ndarray:
-    """Level per day: Σ min(P, (b − μ)+)·Δt = E (top) or Σ min(P, (ν − b)+)·Δt = E (bottom)."""
+    """Per day, the highest level μ with Σ min(P, (b − μ)+)·Δt ≥ E (top: shave only what
+    is needed), or the lowest ν with Σ min(P, (ν − b)+)·Δt ≥ E (bottom)."""
     lo, hi = b.min(axis=-1), b.max(axis=-1)
     for _ in range(40):
         mid = 0.5 * (lo + hi)
         gap = b - mid[..., None] if top else mid[..., None] - b
         got = np.minimum(p[..., None], np.maximum(gap, 0.0)).sum(axis=-1) * STEP_H
-        if top:  # more energy above mid than wanted: raise the level
-            lo, hi = np.where(got > energy, mid, lo), np.where(got > energy, hi, mid)
-        else:  # more energy below mid than wanted: lower the level
-            lo, hi = np.where(got > energy, lo, mid), np.where(got > energy, mid, hi)
-    return 0.5 * (lo + hi)
+        enough = got >= energy * (1 - 1e-6) - 1e-9  # float noise must not flip the level
+        if top:  # enough energy above mid: the level may go up
+            lo, hi = np.where(enough, mid, lo), np.where(enough, hi, mid)
+        else:  # enough energy below mid: the level may go down
+            lo, hi = np.where(enough, lo, mid), np.where(enough, mid, hi)
+    return lo if top else hi
 
 
 def battery_csc_delta(pic: Picture, params: FlexNorm, own: np.ndarray | None = None):

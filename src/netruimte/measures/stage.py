@@ -68,14 +68,12 @@ def _row(kind: str, name: str, ev: framework.Evaluation, base: framework.Evaluat
     return row
 
 
-def evaluate_measures(result, progress=None) -> dict[str, object]:
-    """All evaluations of the stage, without touching `result` (also used by the CLI)."""
-    region, scenario = result.region, result.scenario
-    from netruimte.pipeline import design_year_indices
-
-    design = design_year_indices(scenario, result.cube.weather_labels)
+def evaluate_measures(
+    region, scenario, cube, lib, design_years: list[int] | None = None, progress=None
+) -> dict[str, object]:
+    """All evaluations of the stage: a pure function of the run's inputs (used by the CLI)."""
     measures = scenario.measures
-    pic = base_picture(region, scenario, result.cube, result.library, design)
+    pic = base_picture(region, scenario, cube, lib, design_years)
     players = measures.enabled()
     exact = len(players) <= measures.attribution.max_exact
     extra: dict[str, list[str]] = {}
@@ -213,9 +211,57 @@ def _section(out: dict) -> str:
     return note + _table(table) + _fig(fig) + _table(attr.round(2))
 
 
+# Aansluitoffensief (Feb 2026) per breakthrough, national, GW "impact in 2030 – in 2035".
+NATIONAL_ESTIMATES_GW: dict[str, tuple[float, float, str]] = {
+    "risk_appetite": (2.0, 4.0, "risk appetite"),
+    "prognosis": (2.0, 4.0, "better prognoses"),
+    "flex_norm": (1.0, 2.0, "flex as the norm (1–2 GW; a 2–5 GW figure also appears)"),
+    "contracts": (0.0, 0.0, "revised contract terms: 0 alone, counted with the financial floor"),
+}
+NATIONAL_OFFTAKE_QUEUE_MW = 9100.0  # regional operators' offtake queue, February 2026
+
+
+def national_comparison(out: dict, region) -> pd.DataFrame:
+    """MW freed per measure next to the national estimates scaled to the region's queue share.
+
+    share = the region's offtake queue MW / 9.1 GW (the regional operators' national offtake
+    queue); scaled estimate = share × national GW. The national figures are for 2030 (low)
+    and 2035 (high), after a 50% uncertainty margin.
+    """
+    q = region.queue
+    queue_mw = float(q.loc[q["direction"] == "offtake", "mw"].sum())
+    share = queue_mw / NATIONAL_OFFTAKE_QUEUE_MW
+    summary = out["summary"].set_index("name")
+    attr = out["attribution"].set_index("measure")
+    rows = []
+    for m in out["players"]:
+        lo, hi, label = NATIONAL_ESTIMATES_GW.get(m, (np.nan, np.nan, m))
+        rows.append(
+            {
+                "measure": m,
+                "national_estimate": label,
+                "national_gw_2030": lo,
+                "national_gw_2035": hi,
+                "region_queue_share": share,
+                "scaled_mw_2030": lo * 1000 * share,
+                "scaled_mw_2035": hi * 1000 * share,
+                "region_mw_freed_offtake_alone": float(summary.loc[m, "mw_freed_offtake"]),
+                "region_mw_freed_offtake_attributed": float(attr.loc[m, "mw_freed_offtake"]),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
 def measures_stage(result, progress) -> None:
     """Stage: evaluate the scenario's measures and add tables, a section and the summary."""
-    out = evaluate_measures(result, progress)
+    from netruimte.pipeline import design_year_indices
+
+    design = design_year_indices(result.scenario, result.cube.weather_labels)
+    out = evaluate_measures(
+        result.region, result.scenario, result.cube, result.library, design, progress
+    )
+    national = national_comparison(out, result.region)
+    result.extra["measures_national"] = national.round(4)
     result.extra["measures_summary"] = out["summary"].round(4)
     result.extra["measures_attribution"] = out["attribution"].round(4)
     result.extra["measures_kpis"] = out["per_area"].round(4)
@@ -236,4 +282,21 @@ def measures_stage(result, progress) -> None:
             p: round(float(attr.loc[p, "mw_freed_feedin"]), 3) for p in out["players"]
         },
     }
-    result.sections.append(("Measures: MW freed, reliability, affordability", _section(out)))
+    result.extra_summary["measures"]["national_comparison"] = {
+        r.measure: {
+            "scaled_mw_2030": round(r.scaled_mw_2030, 1),
+            "scaled_mw_2035": round(r.scaled_mw_2035, 1),
+            "region_mw_freed_offtake_alone": round(r.region_mw_freed_offtake_alone, 1),
+            "region_mw_freed_offtake_attributed": round(r.region_mw_freed_offtake_attributed, 1),
+        }
+        for r in national.itertuples()
+    }
+    html = _section(out)
+    from netruimte.report.html import _table
+
+    html += (
+        "<p class='note'>Next to the Aansluitoffensief (national GW for 2030 – 2035), scaled "
+        "by this region's share of the national offtake queue (its offtake queue MW / 9.1 "
+        "GW). The region's numbers are for the scenario's target year.</p>" + _table(national)
+    )
+    result.sections.append(("Measures: MW freed, reliability, affordability", html))
