@@ -15,7 +15,13 @@ import pandas as pd
 
 from netruimte.errors import InputError
 from netruimte.grid.asset_congestion import AssetCongestion, asset_congestion
-from netruimte.grid.checks import check_model, check_profiles, check_time_axis
+from netruimte.grid.checks import (
+    check_input_data,
+    check_model,
+    check_profiles,
+    check_time_axis,
+    check_topology,
+)
 from netruimte.grid.model import ApplianceProfiles, GridModel
 from netruimte.grid.pgm_json import (
     PROFILE_SUFFIX,
@@ -135,6 +141,8 @@ def run_area_network(
     (see `align_profiles`). Returns asset-major (A, T) shortage arrays in MW per direction and
     the area's worst-asset shortage (T,) per direction, ready for the congestion core.
     """
+    check_input_data(model)
+    check_topology(model)
     profiles = profiles if profiles is not None else model.profiles
     if profiles is None:
         raise InputError(
