@@ -20,4 +20,7 @@ def stages() -> list[tuple[str, Callable]]:
     from netruimte.market.stage import market_stage
 
     out.append(("market: needs, tender, top-50, budget", market_stage))
+    from netruimte.grid.stage import network_stage
+
+    out.append(("network power flow", network_stage))
     return out

@@ -96,3 +96,29 @@ def test_import_simbench_into_region(tmp_path) -> None:
     assert "97 nodes" in out.stdout and "35136 profile steps" in out.stdout
     bad = cli("import", "grid", "-r", str(tmp_path), "-a", "X", "--simbench", "no-such-grid")
     assert bad.returncode == 2 and "unknown SimBench code 'no-such-grid'" in bad.stderr
+
+
+@pytest.mark.slow
+def test_run_reports_congestion_per_asset(tmp_path, feeder_factory) -> None:
+    """`netruimte run` on a region whose area has a network model reports it per asset."""
+    import json
+
+    from netruimte.grid.area import save_area_network
+
+    region = tmp_path / "region"
+    out = cli("region", "generate", "--out", str(region), "--areas", "3")
+    assert out.returncode == 0, out.stderr
+    areas = pd.read_csv(region / "areas.csv")
+    area_id = str(areas.loc[areas.level == "dso", "area_id"].iloc[0])
+    model = feeder_factory(load_mw=2.0, n_steps=35040)  # a full (common) year from 2025
+    save_area_network(region, area_id, model)
+    out = cli("run", "--region", str(region), "--out", str(tmp_path / "out"))
+    assert out.returncode == 0, out.stderr
+    assets = pd.read_csv(tmp_path / "out" / "asset_congestion.csv")
+    assert set(assets.area_id) == {area_id} and len(assets) == 11
+    assert assets.loc[assets.name == "Cable 200", "hours_congested"].iloc[0] > 0
+    events = pd.read_csv(tmp_path / "out" / "asset_congestion_events.csv")
+    assert (events.direction == "offtake").all() and len(events) > 0
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert summary["networked_areas"] == 1 and summary["network_assets_congested"] >= 1
+    assert "Network congestion per asset" in (tmp_path / "out" / "report.html").read_text()
