@@ -94,11 +94,10 @@ class Evaluation:
 
 
 def _scan_key(pic: Picture) -> tuple:
-    """What the admission scan depends on (contracts, terms and the risk rule do not count)."""
+    """What the admission scan depends on (contracts, terms, the risk rule and flex do not)."""
     return (
         id(pic.load_mw),
         pic.design_years,
-        id(pic.flex),
         id(pic.request_shapes),
         pic.request_peak_factor,
         id(pic.reserved_mw),
@@ -160,25 +159,30 @@ def _subtree(
     return out
 
 
-def _run_task(pic: Picture, task: tuple, players, measures) -> dict:
+def _run_task(pic: Picture, task: tuple, players, measures, scans: dict) -> dict:
     """One unit of work: ('root',) = the empty set; ('branch', j) = the subtree of player j;
-    ('set', label, members) = one named set."""
+    ('set', label, members) = one named set. `scans` is shared by the tasks of a process."""
     if task[0] == "root":
-        return {frozenset(): evaluate_picture(pic, (), measures)}
+        return {frozenset(): evaluate_picture(pic, (), measures, scans)}
     if task[0] == "branch":
         j = task[1]
         child = measure_function(players[j], measures)(pic)
-        return _subtree(child, (players[j],), j + 1, players, measures, {})
-    return {task[1]: evaluate(pic, task[2], measures)}
+        return _subtree(child, (players[j],), j + 1, players, measures, scans)
+    members = canonical(task[2])
+    picture = apply_set(pic, members, measures)
+    return {task[1]: evaluate_picture(picture, members, measures, scans)}
 
 
 _SHARED: tuple | None = None  # (picture, players, measures) inherited by forked workers
 
 
+_WORKER_SCANS: dict = {}
+
+
 def _worker(task: tuple) -> dict:
     assert _SHARED is not None
     pic, players, measures = _SHARED
-    return _run_task(pic, task, players, measures)
+    return _run_task(pic, task, players, measures, _WORKER_SCANS)
 
 
 def workers_available(requested: int) -> int:
@@ -208,8 +212,8 @@ def evaluate_tasks(
     """
     global _SHARED
     players = canonical(players)
-    tasks: list[tuple] = [("branch", j) for j in range(len(players))]
-    tasks.append(("root",))
+    # the root first: its scan stays cached for the sets that keep the base load
+    tasks: list[tuple] = [("root",), *(("branch", j) for j in range(len(players)))]
     tasks += [("set", name, canonical(m)) for name, m in (extra_sets or {}).items()]
     subsets: dict[frozenset, Evaluation] = {}
     named: dict[str, Evaluation] = {}
@@ -232,8 +236,9 @@ def evaluate_tasks(
         finally:
             _SHARED = None
     else:
+        scans: dict = {}
         for task in tasks:
-            collect(_run_task(pic, task, players, measures))
+            collect(_run_task(pic, task, players, measures, scans))
     return subsets, named
 
 

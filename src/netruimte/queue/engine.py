@@ -208,10 +208,13 @@ class _State:
         "flex_hours",
         "flex_mw",
         "gathered",
+        "gmax",
         "idx",
         "load",
+        "peak_excess",
         "rem",
         "rem_at_prune",
+        "rem_total",
         "reserved",
         "short_idx",
         "year",
@@ -233,6 +236,11 @@ class _State:
         self.blocks = 0
         self.rem: np.ndarray | None = None  # undecided MW per key below the area
         self.rem_at_prune = 0.0
+        self.rem_total = 0.0
+        self.gmax: dict[int, float] = {}  # key -> max of its gathered shape
+        # max(load − capacity) over the candidates; an over-estimate is safe (loads only
+        # fall between updates, capacities only rise)
+        self.peak_excess = np.inf
 
     def clone(self) -> _State:
         """A copy whose load and bookkeeping can change without touching this one."""
@@ -241,6 +249,7 @@ class _State:
             setattr(c, name, getattr(self, name))
         c.load = self.load.copy()
         c.gathered = {k: v for k, v in self.gathered.items() if isinstance(k, int | np.integer)}
+        c.gmax = dict(self.gmax)
         c.reserved = dict(self.reserved)
         c.rem = None if self.rem is None else self.rem.copy()
         return c
@@ -289,11 +298,16 @@ class _Engine:
             self.local_day = np.asarray(p.calendar.local_date_index, dtype=np.int64)
 
     def fork(self, problem: AdmissionProblem) -> _Engine:
-        """A fresh engine on this one's scan, for `problem` (offer, terms and rule may differ)."""
+        """A fresh engine on this one's scan, for `problem` (offer, terms, rule and flex may
+        differ)."""
         new = _Engine.__new__(_Engine)
         new.__dict__.update(self.__dict__)
         new.p = problem
         new.states = {x: (a.clone(), b.clone()) for x, (a, b) in self.states.items()}
+        for x, pair in new.states.items():  # flex does not move candidates: take the new one
+            for d, st in enumerate(pair):
+                st.flex_mw = float(problem.flex_mw[x, d])
+                st.flex_hours = float(problem.flex_hours[x, d])
         new.keep = {}
         new.local_day = None
         if problem.calendar is not None:
@@ -430,7 +444,10 @@ class _Engine:
                 )
                 if len(idx):
                     st.rem = np.where(self.key_dir == d, self.subtree[x], 0.0)
-                    st.rem_at_prune = float(st.rem.sum())
+                    st.rem_at_prune = st.rem_total = float(st.rem.sum())
+                    st.peak_excess = float((load - st.cap_for(None)).max())
+                else:
+                    st.peak_excess = -np.inf
                 pair.append(st)
             self.states[x] = (pair[0], pair[1])
 
@@ -464,9 +481,18 @@ class _Engine:
             st.idx, st.year, short, load, st.flex_mw, st.flex_hours, rule, self.n_years
         )
 
+    def gmax(self, st: _State, k: int) -> float:
+        """Largest per-MW contribution of key k at st's steps (cached with the gathered shape)."""
+        m = st.gmax.get(k)
+        if m is None:
+            g = st.gathered[k]
+            m = st.gmax[k] = float(g.max()) if len(g) else 0.0
+        return m
+
     def refresh(self, st: _State) -> None:
         """Recompute whether the direction fails at its current load (non-reserved view)."""
         short = st.load - st.cap_for(None)
+        st.peak_excess = float(short.max()) if len(short) else -np.inf
         st.short_idx = np.flatnonzero(short > EPS_MW)
         st.failing = bool(len(st.short_idx)) and self._fails(st, short, st.load)
         st.fail_msg = ""  # built when first needed
@@ -479,7 +505,7 @@ class _Engine:
             st.fail_msg = self.rule_msg(st, st.load - st.cap_for(None), st.load)
         return st.fail_msg
 
-    def check(self, st: _State, g: np.ndarray, x: float, purpose: str | None):
+    def check(self, st: _State, g: np.ndarray, x: float, purpose: str | None, gkey=None):
         """(code, e) for adding e = x·g at st's steps. code 0: fits; 1: fits, the area is
         short but this adds nothing there; 2: blocked (`self.why()` gives the reason).
         e is None when the quick path decided without it."""
@@ -488,6 +514,13 @@ class _Engine:
             if len(st.short_idx) and (x * g[st.short_idx] > EPS_MW).any():
                 self._why = (st, None, None)
                 return 2, None
+        if (
+            gkey is not None
+            and purpose is None
+            and st.peak_excess + x * self.gmax(st, gkey) < -EPS_MW
+        ):
+            self.last_over = None
+            return 0, None  # even at its largest the request stays below capacity everywhere
         e = x * g
         load = st.load + e
         short = load - st.cap_for(purpose)
@@ -516,6 +549,12 @@ class _Engine:
         purpose = self.purpose[i]
         notes = []
         lim = None  # limitation shared by the limit contracts: computed once
+        if (
+            self.p.terms.acceptance == "flexible_share"
+            and self.flex_share[i] <= 0
+            and self.steerable[i] <= 0
+        ):  # a blocked request always needs some cut; this user can give up nothing
+            return "", None, 0.0, "no flexible or controllable MW for another contract"
         for contract in self.p.offer[1:]:
             if contract == "csc" and self.steerable[i] <= 0:
                 continue
@@ -635,7 +674,7 @@ class _Engine:
                 es.append(None)
                 if len(st.idx) == 0 or (blocked_at >= 0 and not contracts):
                     continue
-                code, e = self.check(st, self.gather(st, k, d), x, purpose)
+                code, e = self.check(st, self.gather(st, k, d), x, purpose, k)
                 es[-1] = e
                 overs[len(sts) - 1] = self.last_over
                 congested_ok |= code == 1
@@ -696,7 +735,8 @@ class _Engine:
             if st.rem is None:
                 continue
             st.rem[k] -= x
-            if len(st.idx) > 2048 and st.rem.sum() < 0.6 * st.rem_at_prune:
+            st.rem_total -= x
+            if len(st.idx) > 2048 and st.rem_total < 0.6 * st.rem_at_prune:
                 self._prune(st)
 
     def _prune(self, st: _State) -> None:
@@ -708,8 +748,10 @@ class _Engine:
         keep = st.load + bound > st.cap_for("") - EPS_MW
         st.idx, st.year, st.load = st.idx[keep], st.year[keep], st.load[keep]
         st.gathered = {}
+        st.gmax = {}
+        st.peak_excess = float((st.load - st.cap_for(None)).max()) if len(st.idx) else -np.inf
         st.dirty = True
-        st.rem_at_prune = float(st.rem.sum())
+        st.rem_at_prune = st.rem_total = float(st.rem.sum())
 
     def _admit(self, i: int, path, sts, es, full: bool) -> bool:
         """Add the request's firm part; True when the other direction is still short."""
@@ -720,6 +762,7 @@ class _Engine:
             if len(st.idx):
                 st.load += e
                 st.dirty = True
+                st.peak_excess = float((st.load - st.cap_for(None)).max())
             if purpose is not None and purpose in st.reserved and xa == self.area[i]:
                 st.reserved[purpose] = max(0.0, st.reserved[purpose] - x)
             if full:  # the firm profile relieves the other direction
@@ -734,7 +777,7 @@ class _Engine:
 
 def prepare(problem: AdmissionProblem) -> _Engine:
     """Scan and order once; reusable (see run_admission) for problems that differ from this
-    one only in the contracts offered, their terms and the accepted-risk rule."""
+    one only in the contracts offered, their terms, the accepted-risk rule and the flex."""
     return _Engine(problem)
 
 

@@ -84,7 +84,7 @@ def priority_permutation(
                 k[relief] = -good[crit]
                 keys.append(k)
     submitted = pd.to_datetime(queue["submitted"]).to_numpy(dtype="datetime64[D]").astype(np.int64)
-    ids = rankdata(queue["request_id"].astype(str).to_numpy(), method="dense")
+    ids = np.unique(queue["request_id"].astype(str).to_numpy(), return_inverse=True)[1]
     order = np.lexsort((ids, submitted, *reversed(keys), rank))
     return order, score
 
