@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -76,6 +78,27 @@ def test_calibration_hits_the_target_on_its_holdout() -> None:
     assert scales[0] == pytest.approx(2.0 * 1.2816, rel=0.08)  # z_0.9 sd / width 1
     wide = calibration_scales(raw, y, levels, margin=0.5, floor_mw=1e-3)
     assert (wide[[0, 2]] > scales[[0, 2]]).all()
+    # width weighting with equal widths is the same as counting
+    same = calibration_scales(raw, y, levels, margin=0.0, floor_mw=1e-3, weighting="width")
+    assert np.allclose(same, scales, rtol=1e-3)
+
+
+def test_rolling_recalibration_uses_only_known_load(hal_slice: MeasuredSeries,
+                                                    tiny_config) -> None:
+    """Day 2's factors use day 1's errors only where day 1's load is known by day 2's issue
+    time: poisoning the load after that issue time leaves day 2 unchanged."""
+    model = train_flexradar(hal_slice, TRAIN_END, tiny_config)
+    clean = predict_flexradar(model, hal_slice, DAYS)
+    frame = hal_slice.frame.copy()
+    frame.loc[frame.index > pd.Timestamp("2021-08-26 06:00", tz="UTC"), "load_mw"] = -1e6
+    poisoned = MeasuredSeries(frame=frame, meta=hal_slice.meta, source=hal_slice.source)
+    dirty = predict_flexradar(model, poisoned, DAYS)
+    pd.testing.assert_frame_equal(clean, dirty, check_exact=True)
+    fixed = predict_flexradar(
+        train_flexradar(hal_slice, TRAIN_END, replace(tiny_config, recalibration_days=None)),
+        hal_slice, DAYS,
+    )
+    assert not fixed.equals(clean)  # recalibration does change the intervals
 
 
 def test_to_deciles_interpolates_linearly() -> None:

@@ -13,13 +13,15 @@ Model (all choices made on training data only; see docs/flexradar.md):
    the even deciles are linear interpolations in `tau`.
 3. **Quantile crossing** is removed by sorting each row (the rearrangement of Chernozhukov et al.,
    which never increases the pinball loss).
-4. **Calibration** (normalised split-conformal): the training window is split like the
-   backtest (first 75% / last 25%, at a UTC midnight); models fitted on the first part predict
-   the second, and for every level `tau != 0.5` a factor `s_tau` is chosen so that on that
-   holdout the share of actuals below `q50 + s_tau (q_tau - q50)` equals the target level
-   (`tau` moved `calibration_margin` of the way to the tail, default 0.25: recent weeks are
-   calmer than the ones ahead more often than not, see docs). The final models are refitted on
-   the whole window and the factors applied: `q_tau <- q50 + s_tau (q_tau - q50)`.
+4. **Calibration** (normalised split-conformal, rolling): the training window is split like
+   the backtest (first 75% / last 25%, at a UTC midnight); models fitted on the first part
+   predict the second. For every level `tau != 0.5` a factor `s_tau` is chosen so that the
+   share of actuals below `q50 + s_tau (q_tau - q50)` equals the target level (`tau` moved
+   `calibration_margin` = 0.2 of the way to its tail). The final models are refitted on the
+   whole window. Each forecast day is recalibrated on the out-of-sample errors of the last
+   `recalibration_days` = 14 days before its issue time (the holdout, then earlier forecast
+   days whose load is known by then), so the interval width follows the recent error level.
+   Margin, weighting and window were chosen on the dev protocol (inside the training window).
 
 Everything is seeded (`seed`, `deterministic=True`, fixed thread count), so two runs on the
 same data give identical numbers.
@@ -65,7 +67,11 @@ class FlexradarConfig:
     seed: int = 20260601
     num_threads: int = 1  # OpenMP threads spin badly on a busy machine; 1 is robust
     calibrate: bool = True
-    calibration_margin: float = 0.25
+    calibration_margin: float = 0.2
+    calibration_weighting: str = "count"
+    #: Recalibrate every forecast day on the out-of-sample errors of the last this many days
+    #: before its issue time (holdout first, then earlier forecast days); None = holdout only.
+    recalibration_days: int | None = 14
     #: Width floor in the calibration, as a share of the training load range (avoids 0/0).
     width_floor_share: float = 0.01
 
@@ -104,6 +110,10 @@ class FlexradarModel:
     train_end: pd.Timestamp
     n_train_rows: int
     diagnostics: dict[str, float] = field(default_factory=dict)
+    #: Out-of-sample holdout pairs for recalibration: raw quantiles, actuals, target times.
+    calib_raw: np.ndarray | None = None
+    calib_actual_mw: np.ndarray | None = None
+    calib_time: pd.DatetimeIndex | None = None
 
 
 def training_days(series: MeasuredSeries, train_end: pd.Timestamp) -> pd.DatetimeIndex:
@@ -181,20 +191,33 @@ def _signed_width(raw: np.ndarray, levels: np.ndarray, i_med: int, floor_mw: flo
     return np.where(lower | upper, width, 0.0)
 
 
+def weighted_quantile(values: np.ndarray, weights: np.ndarray, level: float) -> float:
+    """The `level` quantile of `values` under non-negative `weights` (midpoint interpolation)."""
+    order = np.argsort(values, kind="stable")
+    v, w = values[order], weights[order]
+    cum = np.cumsum(w) - 0.5 * w
+    return float(np.interp(level * w.sum(), cum, v))
+
+
 def calibration_scales(
     raw: np.ndarray,
     actual_mw: np.ndarray,
     levels: tuple[float, ...],
     margin: float,
     floor_mw: float,
+    weighting: str = "count",
 ) -> np.ndarray:
-    """Factors `s_tau` with share(actual < q50 + s_tau (q_tau - q50)) = target level on a holdout.
+    """Factors `s_tau` for `q50 + s_tau (q_tau - q50)` from a holdout.
 
-    With `r = (y - q50) / (q_tau - q50)`: for `tau > 0.5` the share below is `P(r < s)`, so
-    `s` is the target-level quantile of `r`; for `tau < 0.5` the width is negative and the
-    share below is `P(r > s)`, so `s` is the (1 - target)-quantile of `r`. The target level
-    is `tau` moved `margin` of the way to its tail: `tau (1 - margin)` below the median and
-    `1 - (1 - tau)(1 - margin)` above it.
+    With the width `w = q_tau - q50` and `r = (y - q50) / w`: for `tau > 0.5` the actual lies
+    below the calibrated quantile iff `r < s`, for `tau < 0.5` (negative width) iff `r > s`.
+    `weighting="count"` (default) makes the share of actuals below equal the target level
+    (plain normalised conformal). `weighting="width"` weighs each holdout step by `|w|`:
+    that `s` minimises the holdout pinball loss of the calibrated quantile (its first-order
+    condition is the `|w|`-weighted share), and steps whose predicted width is nearly zero,
+    where `r` explodes, no longer decide the factor. The target level is `tau` moved `margin`
+    of the way to its tail: `tau (1 - margin)` below the median, `1 - (1 - tau)(1 - margin)`
+    above it.
     """
     lv = np.asarray(levels, dtype=np.float64)
     i_med = _median_index(tuple(levels))
@@ -205,12 +228,12 @@ def calibration_scales(
         if tau == 0.5:
             continue
         r = (y - raw[:, i_med]) / width[:, i]
+        weights = np.abs(width[:, i]) if weighting == "width" else np.ones(len(r))
         if tau < 0.5:
-            target = tau * (1.0 - margin)
-            scales[i] = np.quantile(r, 1.0 - target)
+            level = 1.0 - tau * (1.0 - margin)
         else:
-            target = 1.0 - (1.0 - tau) * (1.0 - margin)
-            scales[i] = np.quantile(r, target)
+            level = 1.0 - (1.0 - tau) * (1.0 - margin)
+        scales[i] = weighted_quantile(r, weights, level)
     # A negative factor would flip a tail over the median: keep a sliver of width instead.
     return np.maximum(scales, 0.05)
 
@@ -218,11 +241,12 @@ def calibration_scales(
 def apply_calibration(
     raw: np.ndarray, scales: np.ndarray, levels: tuple[float, ...], floor_mw: float
 ) -> np.ndarray:
-    """`q50 + s_tau (q_tau - q50)`, sorted per row."""
+    """`q50 + s_tau (q_tau - q50)`, sorted per row (`scales` per level, or per row and level)."""
     lv = np.asarray(levels, dtype=np.float64)
     i_med = _median_index(tuple(levels))
     width = _signed_width(raw, lv, i_med, floor_mw)
-    return np.sort(raw[:, [i_med]] + scales[None, :] * width, axis=1)
+    factors = scales if np.ndim(scales) == 2 else np.asarray(scales)[None, :]
+    return np.sort(raw[:, [i_med]] + factors * width, axis=1)
 
 
 def to_deciles(fitted: np.ndarray, levels: tuple[float, ...]) -> np.ndarray:
@@ -269,6 +293,9 @@ def train_flexradar(
 
     scales = np.ones(len(config.fit_quantiles))
     diagnostics: dict[str, float] = {}
+    calib: tuple[np.ndarray, np.ndarray, pd.DatetimeIndex] | tuple[None, None, None] = (
+        None, None, None
+    )
     if config.calibrate:
         cut = _inner_split(feats.index)
         inner = np.asarray(feats.index < cut)
@@ -278,11 +305,14 @@ def train_flexradar(
                 inner_models, x[~inner], feats.loc[~inner], fallback, config.num_threads
             )
             scales = calibration_scales(
-                raw_hold, y[~inner], config.fit_quantiles, config.calibration_margin, floor_mw
+                raw_hold, y[~inner], config.fit_quantiles, config.calibration_margin, floor_mw,
+                config.calibration_weighting,
             )
             lo, hi = raw_hold[:, 0], raw_hold[:, -1]
             diagnostics["holdout_days"] = float((~inner).sum() / STEPS_PER_DAY)
-            diagnostics["holdout_raw_cov80"] = float(np.mean((y[~inner] >= lo) & (y[~inner] <= hi)))
+            inside = (y[~inner] >= lo) & (y[~inner] <= hi)
+            diagnostics["holdout_raw_cov80"] = float(np.mean(inside))
+            calib = (raw_hold, y[~inner], feats.index[~inner])
     boosters = _fit_families(x, feats, y, config, fallback)
     return FlexradarModel(
         config=config,
@@ -296,6 +326,9 @@ def train_flexradar(
         train_end=pd.Timestamp(train_end),
         n_train_rows=len(y),
         diagnostics=diagnostics,
+        calib_raw=calib[0],
+        calib_actual_mw=calib[1],
+        calib_time=calib[2],
     )
 
 
@@ -305,7 +338,9 @@ def predict_flexradar(
     """Deciles P10..P90 (MW) for every quarter-hour of the UTC `days`, each issued at D-1 06:00.
 
     The series supplies load history (only values up to each issue time are read) and the
-    weather forecast for the target days.
+    weather forecast for the target days. With `recalibration_days`, each day's calibration
+    factors come from the out-of-sample errors of the last that many days before its issue
+    time: the training holdout, then earlier days of this call whose load is known by then.
     """
     feats = day_ahead_features(series, days, weather_shift_steps=model.weather_shift_steps)
     x = feats[model.feature_columns].to_numpy(np.float32)
@@ -313,10 +348,43 @@ def predict_flexradar(
         model.boosters, x, feats, model.fallback_reference_mw, model.config.num_threads
     )
     levels = model.config.fit_quantiles
-    fitted = apply_calibration(raw, model.scales, levels, model.width_floor_mw)
+    scales = _scales_per_row(model, series, feats.index, feats["issue_time_utc"], raw)
+    fitted = apply_calibration(raw, scales, levels, model.width_floor_mw)
     deciles = to_deciles(fitted, levels)
     out = pd.DataFrame(deciles, index=feats.index, columns=list(QUANTILE_COLUMNS))
     out["issue_time_utc"] = feats["issue_time_utc"].to_numpy()
+    return out
+
+
+def _scales_per_row(
+    model: FlexradarModel,
+    series: MeasuredSeries,
+    times: pd.DatetimeIndex,
+    issues: pd.Series,
+    raw: np.ndarray,
+) -> np.ndarray:
+    """Calibration factors for each row: fixed, or recomputed per issue time (rolling)."""
+    config = model.config
+    fixed = np.broadcast_to(model.scales, raw.shape)
+    if not config.calibrate or config.recalibration_days is None or model.calib_raw is None:
+        return fixed
+    actual_now = series.frame["load_mw"].reindex(times).to_numpy(np.float64)
+    pool_raw = np.concatenate([model.calib_raw, raw])
+    pool_y = np.concatenate([model.calib_actual_mw, actual_now])
+    pool_t = np.concatenate([model.calib_time.asi8, times.asi8])
+    issue_ns = pd.DatetimeIndex(issues).asi8
+    window_ns = pd.Timedelta(days=config.recalibration_days).value
+    out = np.empty_like(raw)
+    for issue in np.unique(issue_ns):  # once per forecast day, vectorised inside
+        rows = issue_ns == issue
+        use = (pool_t <= issue) & (pool_t > issue - window_ns) & np.isfinite(pool_y)
+        if use.sum() < 3 * STEPS_PER_DAY:
+            out[rows] = model.scales
+            continue
+        out[rows] = calibration_scales(
+            pool_raw[use], pool_y[use], config.fit_quantiles, config.calibration_margin,
+            model.width_floor_mw, config.calibration_weighting,
+        )
     return out
 
 

@@ -10,7 +10,8 @@ how many MW and MWh. Method (docs/flexradar.md, "Monthly outlook"):
    area (new solar, autumn lighting) rather than last year's.
 2. **Residual days.** Out-of-fold residuals (blocked by week) of that model form a pool of
    whole residual days `e_d(t)`: they hold the intraday correlation and the level drift that
-   the model does not explain.
+   the model does not explain. They are drawn in blocks of `residual_block_days` consecutive
+   days, so multi-day level drifts carry into the scenario's monthly totals.
 3. **Weather outlook → scenarios.** Either given scenarios (a table per scenario and quarter-
    hour), or analogues: blocks of `block_days` consecutive days of recent weather drawn at
    random, with the sun moved to the target date through the clear-sky index
@@ -69,6 +70,9 @@ class MonthlyConfig:
     history_weeks: int = 8
     half_life_days: float = 14.0
     block_days: int = 3
+    #: Residual days are drawn in blocks of consecutive days: a level that drifts for a week
+    #: stays drifted in the scenario, so monthly totals get their true spread.
+    residual_block_days: int = 7
     n_rounds: int = 200
     learning_rate: float = 0.05
     num_leaves: int = 15
@@ -314,10 +318,11 @@ def monthly_outlook(
     resid_days = np.full((n_hist_days, STEPS_PER_DAY), np.nan)
     resid_days[day_of, slot] = resid
     complete = np.isfinite(resid_days).all(axis=1)
-    resid_days = resid_days[complete]
-    if len(resid_days) < 5:
+    if complete.sum() < 5:
         raise InputError("too few complete days of recent load for the residual pool",
                          file=series.source, column="load")
+    # Keep the days in order (blocks of consecutive days are drawn); unmeasured steps count 0.
+    resid_days = np.nan_to_num(resid_days[int(np.argmax(complete)):], nan=0.0)
 
     # 3. weather scenarios on the month (plus the shift margin before it)
     axis = _month_axis(start, days)
@@ -343,7 +348,10 @@ def monthly_outlook(
     # 4. load scenarios: model on each scenario's weather + a drawn residual day per day
     x_all = _scenario_features(raw, wide, axis, series, shifts, static, columns)
     mean_mw = model.predict(x_all, num_threads=1).reshape(n_s, len(axis))
-    draw = rng.integers(0, len(resid_days), size=(n_s, days))
+    block = max(1, min(config.residual_block_days, len(resid_days)))
+    n_blocks = -(-days // block)
+    first = rng.integers(0, len(resid_days) - block + 1, size=(n_s, n_blocks))
+    draw = (first[:, :, None] + np.arange(block)[None, None, :]).reshape(n_s, -1)[:, :days]
     noise = resid_days[draw].reshape(n_s, len(axis))
     load = mean_mw + noise
     return summarise_scenarios(load, axis, capacity_mw, feedin_capacity_mw, issue)
