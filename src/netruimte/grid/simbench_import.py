@@ -121,9 +121,12 @@ def load_simbench(code: str, with_profiles: bool = True) -> SimbenchGrid:
         raise InputError(f"SimBench grid '{code}': storage units are not supported yet")
 
     converter = PandaPowerConverter()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        data, _extra = converter.load_input_data(net)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            data, _extra = converter.load_input_data(net)
+    except (NotImplementedError, RuntimeError, ValueError, KeyError) as exc:
+        raise InputError(f"SimBench grid '{code}' cannot be converted: {exc}") from exc
     idx = converter.idx  # (pp table, name) -> Series(pp index -> pgm id)
 
     # Loads: keep constant-power copies always, Z and I copies only where they carry power.
