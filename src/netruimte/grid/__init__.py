@@ -20,6 +20,9 @@ from netruimte.grid.asset_congestion import AssetCongestion, asset_congestion
 from netruimte.grid.model import ApplianceProfiles, GridModel
 from netruimte.grid.pgm_json import read_pgm_json, read_profiles, write_pgm_json, write_profiles
 from netruimte.grid.powerflow import PowerFlowEngine, PowerFlowResult, run_year
+from netruimte.grid.quickscan import Quickscan, QuickscanResult
+from netruimte.grid.region_report import region_network_congestion
+from netruimte.grid.simbench_import import load_simbench
 
 __all__ = [
     "ApplianceProfiles",
@@ -28,12 +31,16 @@ __all__ = [
     "GridModel",
     "PowerFlowEngine",
     "PowerFlowResult",
+    "Quickscan",
+    "QuickscanResult",
     "align_profiles",
     "asset_congestion",
     "list_area_networks",
     "load_area_network",
+    "load_simbench",
     "read_pgm_json",
     "read_profiles",
+    "region_network_congestion",
     "run_area_network",
     "run_year",
     "save_area_network",
