@@ -29,6 +29,7 @@ from netruimte.store import tenders as lifecycle
 from netruimte.store.errors import NotFound
 from netruimte.store.idempotency import fingerprint, run_once
 from netruimte.store.models import Bid, Tender
+from netruimte.store.parties import party_names
 
 Svc = Annotated[Service, Depends(get_service)]
 IdemKey = Annotated[
@@ -187,7 +188,7 @@ def tender_router(market: MarketBridge) -> APIRouter:
         """A bidder's own bids; all bids for the operator once the tender is cleared."""
         with service.db.reading() as s:
             bids = lifecycle.visible_bids(s, caller, tender_id)
-            names = _party_names(s) if caller.is_operator else {}
+            names = party_names(s) if caller.is_operator else {}
             return [bid_out(b, names.get(b.party_id)) for b in bids]
 
     @router.get(
@@ -199,7 +200,7 @@ def tender_router(market: MarketBridge) -> APIRouter:
         """One bid, under the same rules as the list."""
         with service.db.reading() as s:
             bid = lifecycle.visible_bid(s, caller, tender_id, bid_id)
-            names = _party_names(s) if caller.is_operator else {}
+            names = party_names(s) if caller.is_operator else {}
             return bid_out(bid, names.get(bid.party_id))
 
     @router.put(
@@ -292,11 +293,3 @@ def tender_router(market: MarketBridge) -> APIRouter:
             ]
 
     return router
-
-
-def _party_names(session) -> dict[str, str]:
-    from sqlalchemy import select
-
-    from netruimte.store.models import Party
-
-    return {pid: name for pid, name in session.execute(select(Party.id, Party.name))}

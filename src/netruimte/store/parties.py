@@ -96,3 +96,8 @@ def authenticate(session: Session, verifier: Verifier, token_text: str) -> Actor
     if not verifier.verify(key_id, secret, token.secret_hash, token.salt, token.kdf):
         raise Unauthorized(INVALID_TOKEN)
     return Actor(party.id, party.name, party.role)
+
+
+def party_names(session: Session) -> dict[str, str]:
+    """{party id: name} of every party."""
+    return {pid: name for pid, name in session.execute(select(Party.id, Party.name))}
