@@ -17,8 +17,6 @@ from netruimte.flex.forecast.features import (
     wind_power_fraction,
 )
 
-pytestmark = []
-
 
 def _synthetic(days: int = 30, seed: int = 3, wind_lag_steps: int = 0) -> MeasuredSeries:
     """A synthetic area: daily cycle + wind generation reacting `wind_lag_steps` after the wind."""

@@ -19,12 +19,11 @@ from netruimte.flex.forecast.model import (
     train_flexradar,
 )
 
-pytestmark = pytest.mark.realdata
-
 TRAIN_END = pd.Timestamp("2021-08-26", tz="UTC")
 DAYS = pd.DatetimeIndex(["2021-08-26", "2021-08-27"], tz="UTC")
 
 
+@pytest.mark.realdata
 def test_train_predict_shapes_and_order(hal_slice: MeasuredSeries, tiny_config) -> None:
     model = train_flexradar(hal_slice, train_end=TRAIN_END, config=tiny_config)
     out = predict_flexradar(model, hal_slice, DAYS)
@@ -39,12 +38,14 @@ def test_train_predict_shapes_and_order(hal_slice: MeasuredSeries, tiny_config) 
     assert np.mean(np.abs(actual - out["p50_mw"])) < 0.5 * np.std(actual) + 1.0
 
 
+@pytest.mark.realdata
 def test_two_runs_identical(hal_slice: MeasuredSeries, tiny_config) -> None:
     a = predict_flexradar(train_flexradar(hal_slice, TRAIN_END, tiny_config), hal_slice, DAYS)
     b = predict_flexradar(train_flexradar(hal_slice, TRAIN_END, tiny_config), hal_slice, DAYS)
     pd.testing.assert_frame_equal(a, b, check_exact=True)
 
 
+@pytest.mark.realdata
 def test_training_ignores_load_after_train_end(hal_slice: MeasuredSeries, tiny_config) -> None:
     """Poisoning load at/after the split leaves the model, and so the forecast, unchanged."""
     frame = hal_slice.frame.copy()
@@ -57,6 +58,7 @@ def test_training_ignores_load_after_train_end(hal_slice: MeasuredSeries, tiny_c
     pd.testing.assert_frame_equal(clean, dirty, check_exact=True)
 
 
+@pytest.mark.realdata
 def test_too_little_history_is_refused(hal_slice: MeasuredSeries, tiny_config) -> None:
     with pytest.raises(ValueError, match="at least"):
         train_flexradar(hal_slice, train_end=pd.Timestamp("2021-08-05", tz="UTC"),
@@ -83,6 +85,7 @@ def test_calibration_hits_the_target_on_its_holdout() -> None:
     assert np.allclose(same, scales, rtol=1e-3)
 
 
+@pytest.mark.realdata
 def test_rolling_recalibration_uses_only_known_load(hal_slice: MeasuredSeries,
                                                     tiny_config) -> None:
     """Day 2's factors use day 1's errors only where day 1's load is known by day 2's issue
