@@ -45,8 +45,10 @@ def main() -> None:
 
 # Command modules register themselves on `app` / `import_app` when imported.
 import netruimte.cli.commands_grid  # noqa: E402,F401
-from netruimte.cli import commands_core  # noqa: E402,F401
-from netruimte.cli import commands_forecast  # noqa: E402,F401
-from netruimte.cli import commands_serve  # noqa: E402,F401
-from netruimte.cli import commands_market  # noqa: E402,F401
-from netruimte.cli import commands_measures  # noqa: E402,F401
+from netruimte.cli import (
+    commands_core,  # noqa: E402,F401
+    commands_forecast,  # noqa: E402,F401
+    commands_market,  # noqa: E402,F401
+    commands_measures,  # noqa: E402,F401
+    commands_serve,  # noqa: E402,F401
+)
