@@ -44,11 +44,9 @@ def main() -> None:
 
 
 # Command modules register themselves on `app` / `import_app` when imported.
-import netruimte.cli.commands_grid  # noqa: E402,F401
-from netruimte.cli import (
-    commands_core,  # noqa: E402,F401
-    commands_forecast,  # noqa: E402,F401
-    commands_market,  # noqa: E402,F401
-    commands_measures,  # noqa: E402,F401
-    commands_serve,  # noqa: E402,F401
-)
+import netruimte.cli.commands_core  # noqa: E402
+import netruimte.cli.commands_forecast  # noqa: E402
+import netruimte.cli.commands_grid  # noqa: E402
+import netruimte.cli.commands_market  # noqa: E402
+import netruimte.cli.commands_measures  # noqa: E402
+import netruimte.cli.commands_serve  # noqa: E402
