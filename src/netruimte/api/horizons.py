@@ -1,9 +1,10 @@
 """Horizons of the flex expectation: annual (from the run), monthly and day-ahead (forecast).
 
-The annual horizon comes from the run's weather years. Monthly and day-ahead expectations per
-area would come from `netruimte.flex.forecast`; this version has no per-area monthly or
-day-ahead expectation to serve (the day-ahead flexradar needs measured load with a weather
-forecast), so those horizons answer 404 with a JSON body naming the missing horizon.
+The annual horizon comes from the run's weather years. `netruimte.flex.forecast` computes the
+monthly outlook (`monthly_outlook`) and the day-ahead flexradar (`day_ahead_flexradar`) from
+an area's measured load *with weather* (a `MeasuredSeries`); a region folder carries measured
+load without weather, so the service has no input for them and those horizons answer 404 with
+a JSON body naming the missing horizon.
 """
 
 from __future__ import annotations
@@ -27,9 +28,8 @@ def require_horizon(horizon: Horizon) -> None:
     if horizon in AVAILABLE:
         return
     raise NotFound(
-        f"the {horizon.value} flex expectation is not available: this version of netruimte "
-        f"produces no per-area {horizon.value} expectation (netruimte.flex.forecast provides "
-        "none yet); use 'annual'",
+        f"the {horizon.value} flex expectation is not available: netruimte.flex.forecast needs "
+        "an area's measured load with weather, which this region does not provide; use 'annual'",
         horizon=horizon.value,
         available=[h.value for h in AVAILABLE],
     )
