@@ -25,9 +25,11 @@ def _cli_inprocess(
     from netruimte.cli import main
 
     monkeypatch.setattr(sys, "argv", ["netruimte", "flexradar", *args])
-    with pytest.raises(SystemExit) as stop:
+    try:
         main()
-    return int(stop.value.code or 0), capsys.readouterr().err
+    except SystemExit as stop:
+        return int(stop.code or 0), capsys.readouterr().err
+    return 0, capsys.readouterr().err
 
 
 @pytest.fixture(scope="module")
@@ -109,3 +111,19 @@ def test_flexradar_needs_a_capacity(
     code, err = _cli_inprocess(monkeypatch, capsys, "--load", str(tmp_path / "x.csv"),
                                "--date", "2021-01-02", "--out", str(tmp_path))
     assert code == 2 and "capacity" in err
+
+
+@pytest.mark.realdata
+def test_flexradar_load_only_file_beyond_its_end(
+    substation_dir: Path, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A file with load only (no weather) can forecast the day after it ends."""
+    raw = pd.read_csv(substation_dir / "substations" / "HAL.csv")
+    path = tmp_path / "hal_load.csv"
+    raw.loc[: 20 * 96 - 1, ["datetime", "total_substation"]].to_csv(path, index=False)
+    code, err = _cli_inprocess(monkeypatch, capsys, "--load", str(path), "--date", "2021-08-20",
+                               "--capacity-mw", "5", "--out", str(tmp_path / "o"))
+    assert code == 0, err
+    table = pd.read_csv(tmp_path / "o" / "flexradar_hal_load_2021-08-20.csv")
+    assert len(table) == 96 and table["p_congestion"].between(0, 1).all()

@@ -41,14 +41,17 @@ def parse_day(value: str | pd.Timestamp, source: str | None = None) -> pd.Timest
 def check_forecastable(series: MeasuredSeries, day: pd.Timestamp) -> None:
     """Raise InputError unless `day` can be forecast from `series` at D-1 06:00 UTC.
 
-    Needs: the day inside the file (its weather forecast rows), weather values on every
+    Needs: the day inside the file (its weather forecast rows; a load-only file may end at
+    the issue time, the model then uses calendar and load only), weather values on every
     quarter-hour of the day for each weather column, at least `MIN_TRAIN_DAYS` days of
     measured load before the issue time, and measured load in the week before it.
     """
     frame = series.frame
     first, last = frame.index[0], frame.index[-1]
     targets = target_index(pd.DatetimeIndex([day]))
-    if targets[0] < first or targets[-1] > last:
+    # Without weather columns nothing is needed from day D itself (calendar and lags only).
+    needs_rows = bool(series.weather_columns)
+    if targets[0] < first or (needs_rows and targets[-1] > last) or issue_time(day) > last:
         raise InputError(
             f"date {day.date()} is outside the data ({first} .. {last}); the file must hold "
             "the weather forecast for every quarter-hour of the day",
