@@ -387,51 +387,55 @@ class _Engine:
         with np.errstate(invalid="ignore"):
             thr = (cap - held - total - 1e-3).astype(np.float32)  # (A, 2); inf where no limit
         per_year = STEP_H / self.n_years
-        found: dict[tuple[int, int], list[tuple[np.ndarray, np.ndarray]]] = {}
+        hits: list[list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = [[], []]
         for a0 in range(0, n_areas, chunk):
             a1 = min(a0 + chunk, n_areas)
             c = a1 - a0
-            limited = [np.isfinite(thr[a0:a1, d]).any() for d in (0, 1)]
-            if not any(limited):
-                continue
             for wi, y in enumerate(self.years):
                 block = p.load_mw[y, :, a0:a1]  # (T, c) view, time major as stored
                 for d in (0, 1):
-                    if not limited[d]:
+                    t_row = thr[a0:a1, d]
+                    if not np.isfinite(t_row).any():
                         continue
-                    mask = block > thr[a0:a1, d] if d == 0 else block < -thr[a0:a1, d]
+                    mask = block > t_row if d == 0 else block < -t_row
                     flat = np.flatnonzero(mask)  # t * c + j, in time order
-                    if len(flat) == 0:
-                        continue
-                    t, col = np.divmod(flat, c)
-                    values = p.load_mw[y, t, a0 + col]
-                    order = np.argsort(col.astype(np.int16), kind="stable")  # radix sort
-                    t, col, values = t[order], col[order], values[order]
-                    bounds = np.searchsorted(col, np.arange(c + 1))
-                    for j in np.flatnonzero(np.diff(bounds)):
-                        sl = slice(bounds[j], bounds[j + 1])
-                        found.setdefault((a0 + j, d), []).append((t[sl] + wi * n_steps, values[sl]))
+                    if len(flat):
+                        t, col = np.divmod(flat, c)
+                        area = (a0 + col).astype(np.int32)
+                        hits[d].append((area, t + wi * n_steps, p.load_mw[y, t, area]))
+        empty = (np.zeros(0, dtype=np.int64), np.zeros(0))
+        grouped: list[dict[int, tuple[np.ndarray, np.ndarray]]] = [{}, {}]
+        for d, sign in ((0, 1.0), (1, -1.0)):
+            if not hits[d]:
+                continue
+            area = np.concatenate([h[0] for h in hits[d]])
+            step = np.concatenate([h[1] for h in hits[d]])
+            load = sign * np.concatenate([h[2] for h in hits[d]]).astype(np.float64)
+            # group by area (stable: steps stay sorted within an area; radix for small ints)
+            order = np.argsort(area.astype(np.int16) if n_areas < 32768 else area, kind="stable")
+            area, step, load = area[order], step[order], load[order]
+            counts = np.bincount(area, minlength=n_areas)
+            short = load > np.repeat(cap[:, d], counts)
+            self.shortage_hours[:, d] = np.bincount(area[short], minlength=n_areas) * per_year
+            # the most the undecided queue could add at each hit, by profile
+            bound = np.full(len(step), 1e-3, dtype=np.float32)
+            sub = np.where(self.key_dir[None, :] == d, self.subtree, 0.0).astype(np.float32)
+            for k in np.flatnonzero(sub.max(axis=0) > 0):
+                bound += np.repeat(sub[:, k], counts) * np.take(self.dshape32[k], step)
+            keep = load + bound > np.repeat(cap[:, d] - held[:, d], counts) - EPS_MW
+            if touched is not None:
+                keep &= np.repeat(touched, counts)
+            area, step, load = area[keep], step[keep], load[keep]
+            bounds = np.searchsorted(area, np.arange(n_areas + 1))
+            for x in np.flatnonzero(np.diff(bounds)):
+                grouped[d][int(x)] = (
+                    step[bounds[x] : bounds[x + 1]],
+                    load[bounds[x] : bounds[x + 1]],
+                )
         for x in range(n_areas):
             pair = []
-            for d, sign in ((0, 1.0), (1, -1.0)):
-                parts = found.get((x, d))
-                if parts and (touched is None or touched[x]):
-                    idx = np.concatenate([q[0] for q in parts])
-                    load = sign * np.concatenate([q[1] for q in parts]).astype(np.float64)
-                    c_x = cap[x, d]
-                    self.shortage_hours[x, d] = np.count_nonzero(load > c_x) * per_year
-                    keys = np.flatnonzero((self.key_dir == d) & (self.subtree[x] > 0))
-                    if len(keys):
-                        w = self.subtree[x, keys].astype(np.float32)
-                        bound = w @ self.dshape32[keys[:, None], idx[None, :]] + 1e-3
-                        keep = load + bound > c_x - held[x, d] - EPS_MW
-                        idx, load = idx[keep], load[keep]
-                elif parts:  # no request below: only the base shortage hours matter
-                    load = sign * np.concatenate([q[1] for q in parts]).astype(np.float64)
-                    self.shortage_hours[x, d] = np.count_nonzero(load > cap[x, d]) * per_year
-                    idx, load = np.zeros(0, dtype=np.int64), np.zeros(0)
-                else:
-                    idx, load = np.zeros(0, dtype=np.int64), np.zeros(0)
+            for d in (0, 1):
+                idx, load = grouped[d].get(x, empty)
                 reserved = {k: float(mw[x, d]) for k, mw in p.reserved_mw.items() if mw[x, d] > 0}
                 st = _State(
                     idx,
