@@ -27,7 +27,6 @@ from netruimte.queue.synthetic import national_region
 from netruimte.scenario import Scenario
 from netruimte.timeaxis import year_axis
 
-
 CPU: dict[str, float] = {}
 
 
