@@ -256,8 +256,10 @@ def quickscan(
     """Headroom of an area now, and after one request (firm) or after one measure.
 
     request: {"mw": float, "profile_class": str, "direction": str}; measure: a function
-    Picture → Picture (e.g. from framework.MEASURE_FUNCS).
+    Picture → Picture (e.g. framework.measure_function). Only the area's family (its
+    top-level area and everything below it) is scanned: nothing else shares its capacity.
     """
+    picture = picture.restrict(picture.family(area_id))  # only the areas that interact
     before, bind_before = headroom_mw(picture, area_id, direction)
     after_pic, extra = picture, None
     if request is not None:
