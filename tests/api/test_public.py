@@ -157,3 +157,76 @@ def test_web_pages_are_served_and_load_nothing_from_outside(client) -> None:
         assert not re.search(r"""fetch\(\s*["']https?://""", text), path.name
         for ref in re.findall(r"""(?:src|href)=["'](/[^"']+)["']""", text):
             assert client.get(ref).status_code == 200, (path.name, ref)
+
+
+def _with_short_horizons(run):
+    """The run with the two tables the horizons stage adds for measured areas (as
+    netruimte.flex.horizons names them), for two areas."""
+    import copy
+
+    out = copy.copy(run)
+    out.extra = dict(run.extra)
+    areas = run.cube.area_ids[3:5]
+    times = pd.date_range("2026-12-15", periods=96, freq="15min", tz="Europe/Amsterdam")
+    out.extra["flexradar_dayahead"] = pd.DataFrame(
+        {
+            "area_id": np.repeat(areas, 96),
+            "time_local": np.tile(times, 2),
+            "p50_mw": np.arange(192) / 10,
+            "p_congestion": np.linspace(0, 1, 192),
+        }
+    )
+    out.extra["flex_monthly_daily"] = pd.DataFrame(
+        {
+            "area_id": [areas[0]] * 3,
+            "date_local": ["2026-12-15", "2026-12-16", "2026-12-17"],
+            "p_congestion_day_offtake": [0.1, 0.2, 0.3],
+        }
+    )
+    return out, areas
+
+
+def test_short_horizons_are_served_where_the_run_has_them(small_run, tmp_path) -> None:
+    from fastapi.testclient import TestClient
+
+    from netruimte.api import create_app
+    from netruimte.api.readmodel import build_read_model
+    from netruimte.store import Database
+
+    run, (a, b) = _with_short_horizons(small_run)
+    db = Database.connect(f"sqlite:///{tmp_path / 's.db'}")
+    with TestClient(create_app(build_read_model(run), db)) as c:
+        day = c.get(f"/api/areas/{a}/flex/day-ahead").json()
+        assert day["horizon"] == "day-ahead" and day["area_id"] == a and len(day["rows"]) == 96
+        assert day["rows"][5]["p50_mw"] == pytest.approx(0.5)
+        assert day["rows"][0]["time_local"].endswith("+01:00")
+        csv = pd.read_csv(io.StringIO(c.get(f"/api/areas/{b}/flex/day-ahead?format=csv").text))
+        assert list(csv.p50_mw) == pytest.approx(list(np.arange(96, 192) / 10))
+        month = c.get(f"/api/areas/{a}/flex/monthly").json()
+        assert [r["p_congestion_day_offtake"] for r in month["rows"]] == [0.1, 0.2, 0.3]
+        r = c.get(f"/api/areas/{b}/flex/monthly")
+        assert r.status_code == 404 and r.json()["available"] == ["annual", "day-ahead"]
+        other = small_run.cube.area_ids[0]
+        assert c.get(f"/api/areas/{other}/flex/day-ahead").json()["available"] == ["annual"]
+        assert len(c.get("/api/flex/day-ahead").json()["rows"]) == 192
+        assert c.get(f"/api/areas/{a}/flex/day-ahead/heatmap.csv").status_code == 404
+    db.dispose()
+
+
+@pytest.mark.slow
+def test_horizons_stage_feeds_the_short_horizons_end_to_end() -> None:
+    """On the default region, when netruimte.flex.horizons exists and areas have measured load."""
+    pytest.importorskip("netruimte.flex.horizons")
+    from netruimte.api.readmodel import compute_read_model
+    from netruimte.region.default import packaged_default_region_path
+    from netruimte.region.folder import read_region
+
+    if not read_region(packaged_default_region_path()).meta.measured_load:
+        pytest.skip("the default region has no measured load")
+    rm = compute_read_model(None, None)
+    measured = [aid for aid, v in rm.by_area.items() if v.short]
+    assert measured and set(rm.short_all) == {"day-ahead", "monthly"}
+    import json
+
+    rows = json.loads(rm.by_area[measured[0]].short["day-ahead"].json)["rows"]
+    assert len(rows) in (92, 96, 100) and all(0 <= r["p_congestion"] <= 1 for r in rows)

@@ -1,14 +1,15 @@
 """Horizons of the flex expectation: annual (from the run), monthly and day-ahead (forecast).
 
-The annual horizon comes from the run's weather years. `netruimte.flex.forecast` computes the
-monthly outlook (`monthly_outlook`) and the day-ahead flexradar (`day_ahead_flexradar`) from
-an area's measured load *with weather* (a `MeasuredSeries`); a region folder carries measured
-load without weather, so the service has no input for them and those horizons answer 404 with
-a JSON body naming the missing horizon.
+The annual horizon comes from the run's weather years, for every area. The short horizons
+come from the run's horizons stage (`netruimte.flex.horizons`: the day-ahead flexradar and the
+monthly outlook of `netruimte.flex.forecast`), which needs an area's measured load in the
+region folder; an area without it answers 404 with a JSON body naming the missing horizon and
+the horizons the area has.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from enum import StrEnum
 
 from netruimte.store.errors import NotFound
@@ -20,16 +21,13 @@ class Horizon(StrEnum):
     day_ahead = "day-ahead"
 
 
-AVAILABLE = (Horizon.annual,)
-
-
-def require_horizon(horizon: Horizon) -> None:
-    """Refuse horizons this service does not produce (404, naming the horizon)."""
-    if horizon in AVAILABLE:
-        return
-    raise NotFound(
-        f"the {horizon.value} flex expectation is not available: netruimte.flex.forecast needs "
-        "an area's measured load with weather, which this region does not provide; use 'annual'",
+def missing_horizon(horizon: Horizon, available: Collection[str], area_id: str | None) -> NotFound:
+    """The 404 for a horizon this region (or area) has no data for."""
+    where = f"area {area_id}" if area_id else "this region"
+    return NotFound(
+        f"the {horizon.value} flex expectation is not available for {where}: the monthly and "
+        "day-ahead horizons are forecast from an area's measured load in the region folder "
+        "(netruimte.flex.forecast), which it does not have; use 'annual'",
         horizon=horizon.value,
-        available=[h.value for h in AVAILABLE],
+        available=sorted(available, key=[h.value for h in Horizon].index),
     )

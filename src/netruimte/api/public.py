@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
-from netruimte.api.horizons import Horizon, require_horizon
+from netruimte.api.horizons import Horizon, missing_horizon
 from netruimte.api.readmodel import AreaView
 from netruimte.api.schemas import (
     AreaOut,
@@ -17,6 +17,7 @@ from netruimte.api.schemas import (
     HealthOut,
     LoadDurationOut,
     QueueOut,
+    ShortHorizonOut,
 )
 from netruimte.api.service import Service, get_service
 from netruimte.flex.product import FlexExpectationProduct
@@ -102,23 +103,33 @@ async def area(service: Svc, area_id: str) -> AreaOut:
     "/flex/{horizon}",
     responses={
         **_with_csv(
-            FlexExpectationProduct, "the flex expectation product (CSV: the flat statistics)"
+            FlexExpectationProduct | ShortHorizonOut,
+            "annual: the flex expectation product (CSV: the flat statistics); day-ahead, "
+            "monthly: the forecast tables",
         ),
         **NOT_FOUND,
     },
 )
 async def flex_table(service: Svc, horizon: Horizon, format: FormatQ = Format.json) -> Response:
-    """The flex expectation of every area and direction (schema flex_expectation 1.0.0)."""
-    require_horizon(horizon)
+    """The flex expectation of every area: annual (schema flex_expectation 1.0.0) or, where
+    the region has measured load, the day-ahead and monthly forecast tables."""
     d = service.data
-    return _pick(format, d.flex_all_json, d.flex_all_csv, f"flex_{horizon.value}.csv")
+    name = f"flex_{horizon.value}.csv"
+    if horizon is Horizon.annual:
+        return _pick(format, d.flex_all_json, d.flex_all_csv, name)
+    short = d.short_all.get(horizon.value)
+    if short is None:
+        raise missing_horizon(horizon, ["annual", *d.short_all], None)
+    return _pick(format, short.json, short.csv, name)
 
 
 @router.get(
     "/areas/{area_id}/flex/{horizon}",
     responses={
         **_with_csv(
-            FlexExpectationProduct, "the product for this one area (CSV: the flat statistics)"
+            FlexExpectationProduct | ShortHorizonOut,
+            "annual: the product for this one area (CSV: its flat statistics); day-ahead, "
+            "monthly: the area's forecast table",
         ),
         **NOT_FOUND,
     },
@@ -126,10 +137,16 @@ async def flex_table(service: Svc, horizon: Horizon, format: FormatQ = Format.js
 async def area_flex(
     service: Svc, area_id: str, horizon: Horizon, format: FormatQ = Format.json
 ) -> Response:
-    """The flex expectation of one area: per direction how often, how long, when, how much."""
+    """The flex expectation of one area: per direction how often, how long, when, how much
+    (annual); the forecast table where the area has measured load (day-ahead, monthly)."""
     view = _area(service, area_id)
-    require_horizon(horizon)
-    return _pick(format, view.flex_json, view.flex_csv, f"flex_{area_id}_{horizon.value}.csv")
+    name = f"flex_{area_id}_{horizon.value}.csv"
+    if horizon is Horizon.annual:
+        return _pick(format, view.flex_json, view.flex_csv, name)
+    short = view.short.get(horizon.value)
+    if short is None:
+        raise missing_horizon(horizon, ["annual", *view.short], area_id)
+    return _pick(format, short.json, short.csv, name)
 
 
 @router.get(
@@ -138,9 +155,10 @@ async def area_flex(
     response_class=Response,
 )
 async def area_heatmap_csv(service: Svc, area_id: str, horizon: Horizon) -> Response:
-    """The month × local-hour heatmap of one area as a long CSV table."""
+    """The month × local-hour heatmap of one area as a long CSV table (annual horizon)."""
     view = _area(service, area_id)
-    require_horizon(horizon)
+    if horizon is not Horizon.annual:
+        raise missing_horizon(horizon, ["annual"], area_id)
     return Response(view.heatmap_csv, media_type=CSV)
 
 

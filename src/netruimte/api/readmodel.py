@@ -54,6 +54,20 @@ def _records(frame: pd.DataFrame) -> list[dict]:
     return [clean(r) for r in frame.astype(object).to_dict(orient="records")]
 
 
+#: The short horizons and the table of `result.extra` each comes from (added by the run's
+#: horizons stage, netruimte.flex.horizons, for areas with measured load): one row per area
+#: and time step (day-ahead) or day (monthly).
+SHORT_HORIZON_TABLES = {"day-ahead": "flexradar_dayahead", "monthly": "flex_monthly_daily"}
+
+
+@dataclass
+class Rendered:
+    """One response in both formats."""
+
+    json: bytes
+    csv: bytes
+
+
 @dataclass
 class AreaView:
     """Everything served about one area, pre-rendered."""
@@ -65,6 +79,7 @@ class AreaView:
     ldc_json: bytes
     queue_json: bytes
     queue_csv: bytes
+    short: dict[str, Rendered] = field(default_factory=dict)
 
 
 @dataclass
@@ -84,6 +99,7 @@ class ReadModel:
     areas_json: bytes
     flex_stats: dict[tuple[str, str], dict] = field(default_factory=dict)
     result: RunResult | None = None
+    short_all: dict[str, Rendered] = field(default_factory=dict)
 
     def need_inputs(self, area_id: str, direction: str) -> dict:
         """The annual flex statistics of an area and direction (the basis of a tender need)."""
@@ -168,6 +184,39 @@ def _queue_summary(rows: pd.DataFrame) -> dict:
     return out
 
 
+def _short_horizons(result: RunResult) -> tuple[dict[str, Rendered], dict[str, dict]]:
+    """The short-horizon tables of the run, for all areas and per area."""
+    everything: dict[str, Rendered] = {}
+    per_area: dict[str, dict[str, Rendered]] = {}
+    for horizon, name in SHORT_HORIZON_TABLES.items():
+        frame = result.extra.get(name)
+        if not isinstance(frame, pd.DataFrame) or "area_id" not in frame or frame.empty:
+            continue
+        head = {"horizon": horizon, "source": name}
+        everything[horizon] = Rendered(dumps({**head, "rows": _records(frame)}), _csv(frame))
+        for aid, part in frame.groupby("area_id", sort=False):
+            per_area.setdefault(str(aid), {})[horizon] = Rendered(
+                dumps({"area_id": aid, **head, "rows": _records(part)}), _csv(part)
+            )
+    return everything, per_area
+
+
+def add_short_horizons(result: RunResult, progress=None) -> None:
+    """Run the horizons stage (day-ahead, monthly) when the region has measured load and the
+    run has not done so already (serve computes only the core by default)."""
+    if any(name in result.extra for name in SHORT_HORIZON_TABLES.values()):
+        return
+    if not getattr(result.region.meta, "measured_load", None):
+        return
+    try:
+        from netruimte.flex.horizons import horizons_stage
+    except ImportError:
+        return
+    from netruimte.progress import Silent
+
+    horizons_stage(result, progress or Silent())
+
+
 def build_read_model(result: RunResult) -> ReadModel:
     """Render every public response of a run once."""
     region, fx, adm = result.region, result.flex.table, result.admission
@@ -186,6 +235,7 @@ def build_read_model(result: RunResult) -> ReadModel:
     by_area: dict[str, AreaView] = {}
     pos = {aid: i for i, aid in enumerate(result.cube.area_ids)}
     queue_rows = adm.sort_values("priority", kind="stable") if "priority" in adm else adm
+    short_all, short_per_area = _short_horizons(result)
     for info in infos:
         aid = info["area_id"]
         a = pos[aid]
@@ -204,6 +254,7 @@ def build_read_model(result: RunResult) -> ReadModel:
                 }
             ),
             queue_csv=_csv(area_q),
+            short=short_per_area.get(aid, {}),
         )
     per_area = []
     for info in infos:
@@ -224,6 +275,7 @@ def build_read_model(result: RunResult) -> ReadModel:
         areas_json=dumps(infos),
         flex_stats=flex_stats,
         result=result,
+        short_all=short_all,
     )
 
 
@@ -235,4 +287,6 @@ def compute_read_model(region_dir: Path | None, scenario_file: Path | None) -> R
     from netruimte.scenario import read_scenario
 
     region = read_region(region_dir if region_dir is not None else packaged_default_region_path())
-    return build_read_model(compute(region, read_scenario(scenario_file), run_stages=False))
+    result = compute(region, read_scenario(scenario_file), run_stages=False)
+    add_short_horizons(result)
+    return build_read_model(result)

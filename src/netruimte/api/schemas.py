@@ -57,6 +57,15 @@ class AreaOut(BaseModel):
     queue: QueueCounts
 
 
+class ShortHorizonOut(BaseModel):
+    """A short-horizon forecast table (day-ahead flexradar or monthly outlook per day)."""
+
+    area_id: str | None = None
+    horizon: str
+    source: str
+    rows: list[dict[str, Any]]
+
+
 class LoadDurationOut(BaseModel):
     area_id: str
     hours: list[float]

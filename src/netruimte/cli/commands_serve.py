@@ -65,7 +65,7 @@ def serve(
     import uvicorn
 
     from netruimte.api import create_app
-    from netruimte.api.readmodel import build_read_model
+    from netruimte.api.readmodel import add_short_horizons, build_read_model
     from netruimte.cli.commands_core import load_region
     from netruimte.pipeline import compute
     from netruimte.scenario import read_scenario
@@ -75,6 +75,7 @@ def serve(
     scen = read_scenario(scenario)
     with RichProgress() as progress:
         result = compute(reg, scen, progress, run_stages=stages)
+        add_short_horizons(result, progress)
         progress.step("rendering responses")
         data = build_read_model(result)
     api = create_app(data, database)
