@@ -249,7 +249,9 @@ def measures_cmd(
     s = res["summary"]
     _print_frame(s[s.kind != "subset"][cols].round(2), "measures: effect against the baseline")
     _print_frame(res["attribution"].round(2), f"attribution ({res['method']})")
-    _print_frame(national_comparison(res, reg).round(1), "next to the Aansluitoffensief")
+    nat = national_comparison(res, reg).round(1)
+    nat["region_queue_share"] = national_comparison(res, reg)["region_queue_share"].round(4)
+    _print_frame(nat, "next to the Aansluitoffensief")
     if out is not None:
         from netruimte.atomic import staged_dir
 
