@@ -43,4 +43,4 @@ def default_run():
     from netruimte.region.folder import read_region
     from netruimte.scenario import Scenario
 
-    return compute(read_region(packaged_default_region_path()), Scenario())
+    return compute(read_region(packaged_default_region_path()), Scenario(), run_stages=False)

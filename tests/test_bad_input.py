@@ -195,6 +195,7 @@ def test_dst_gap_in_measured_load(region_dir: Path, tmp_path: Path, monkeypatch,
         for m in (0, 15, 30, 45)
     ]
     csv.write_text("\n".join(rows) + "\n")
+    toml_before = (region_dir / "region.toml").read_text()
     code, err = run_cli(
         [
             "import",
@@ -212,7 +213,8 @@ def test_dst_gap_in_measured_load(region_dir: Path, tmp_path: Path, monkeypatch,
     )
     assert code == 2
     assert "2021-03-28 02:00" in err and "DST gap" in err and "row 9" in err
-    assert not (region_dir / "measured").exists()
+    assert not (region_dir / "measured" / "NO01.parquet").exists()
+    assert (region_dir / "region.toml").read_text() == toml_before
 
 
 def test_unknown_area_for_measured_load(

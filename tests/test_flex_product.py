@@ -68,7 +68,7 @@ def test_probability_heatmap_hand_computed() -> None:
 
 
 def test_run_writes_product(small_region, tmp_path: Path) -> None:
-    write_outputs(compute(small_region, Scenario()), tmp_path)
+    write_outputs(compute(small_region, Scenario(), run_stages=False), tmp_path)
     product = FlexExpectationProduct.model_validate_json(
         (tmp_path / "flex_expectation.json").read_text()
     )

@@ -25,7 +25,7 @@ OUTPUTS = (
 
 
 def test_outputs_of_a_small_region(small_region, tmp_path: Path) -> None:
-    result = compute(small_region, Scenario())
+    result = compute(small_region, Scenario(), run_stages=False)
     write_outputs(result, tmp_path)
     for name in OUTPUTS:
         assert (tmp_path / name).stat().st_size > 0, name
@@ -45,7 +45,7 @@ def test_outputs_of_a_small_region(small_region, tmp_path: Path) -> None:
 
 
 def test_report_is_self_contained(small_region, tmp_path: Path) -> None:
-    write_outputs(compute(small_region, Scenario()), tmp_path)
+    write_outputs(compute(small_region, Scenario(), run_stages=False), tmp_path)
     html = (tmp_path / "report.html").read_text()
     assert "Plotly" in html and "<svg" not in html[:100]
     assert not re.search(r'<script[^>]+src=["\']https?://', html), "no external scripts"
@@ -54,7 +54,7 @@ def test_report_is_self_contained(small_region, tmp_path: Path) -> None:
 
 
 def test_failed_report_writes_nothing(small_region, tmp_path: Path, monkeypatch) -> None:
-    result = compute(small_region, Scenario())
+    result = compute(small_region, Scenario(), run_stages=False)
 
     def boom(_result):
         raise RuntimeError("report failed")
@@ -66,17 +66,23 @@ def test_failed_report_writes_nothing(small_region, tmp_path: Path, monkeypatch)
 
 
 def test_more_growth_means_more_congestion(small_region) -> None:
-    low = compute(small_region, Scenario(target_year=2027, growth=Growth(path="none")))
-    high = compute(small_region, Scenario(target_year=2035, growth=Growth(path="investment")))
+    low = compute(
+        small_region, Scenario(target_year=2027, growth=Growth(path="none")), run_stages=False
+    )
+    high = compute(
+        small_region, Scenario(target_year=2035, growth=Growth(path="investment")), run_stages=False
+    )
     lo = low.flex.table.query("direction == 'offtake'").mwh_per_year_mean.sum()
     hi = high.flex.table.query("direction == 'offtake'").mwh_per_year_mean.sum()
     assert hi > lo
 
 
 def test_design_year_choice_changes_admission(small_region) -> None:
-    all_years = compute(small_region, Scenario())
+    all_years = compute(small_region, Scenario(), run_stages=False)
     mild_only = compute(
-        small_region, Scenario(risk=Risk(design_weather_years=["mild (2004-like)"]))
+        small_region,
+        Scenario(risk=Risk(design_weather_years=["mild (2004-like)"])),
+        run_stages=False,
     )
     assert mild_only.summary()["admitted_mw"] >= all_years.summary()["admitted_mw"]
 

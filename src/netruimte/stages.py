@@ -23,4 +23,7 @@ def stages() -> list[tuple[str, Callable]]:
     from netruimte.grid.stage import network_stage
 
     out.append(("network power flow", network_stage))
+    from netruimte.flex.horizons import horizons_stage
+
+    out.append(("monthly and day-ahead horizons", horizons_stage))
     return out

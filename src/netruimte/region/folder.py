@@ -174,6 +174,10 @@ def write_region(region: Region, folder: str | Path, fmt: str = "csv") -> Path:
             atomic.write_text(
                 folder / f"{name}.csv", frame.to_csv(index=False, lineterminator="\n")
             )
+    for area_id, table in region.measured_tables.items():
+        rel = region.meta.measured_load[area_id]
+        with atomic.atomic_path(folder / rel) as tmp:
+            table.to_parquet(tmp, index=False)
     meta = region.meta.model_dump(mode="json", exclude_defaults=False)
     atomic.write_text(folder / META_FILE, tomli_w.dumps(_drop_none(meta)))
     return folder

@@ -27,6 +27,8 @@ class Region:
     projects: pd.DataFrame
     measured: dict[str, pd.Series] = field(default_factory=dict)
     folder: Path | None = None
+    # full measured tables (timestamp, load_mw and weather columns) to be written with the region
+    measured_tables: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     @property
     def area_ids(self) -> list[str]:
