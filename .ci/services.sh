@@ -2,24 +2,26 @@
 # - PostgreSQL for the `postgres` tests: installed when missing, started, a test database
 #   made, and NETRUIMTE_PG_URL exported.
 # - Chromium for the `browser` tests (Playwright drives /usr/bin/chromium).
+if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
+as_postgres() { if [ -z "$SUDO" ]; then runuser -u postgres -- "$@"; else sudo -u postgres "$@"; fi; }
 need=()
 [ -n "$(ls /usr/lib/postgresql/*/bin/pg_ctl 2>/dev/null)" ] || need+=(postgresql)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing ${need[*]}"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  $SUDO apt-get update -qq
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 pg_version=$(ls /usr/lib/postgresql | sort -n | tail -1)
 if ! pg_lsclusters -h | awk '{print $1" "$2}' | grep -q "^${pg_version} main$"; then
-  pg_createcluster "${pg_version}" main >/dev/null
+  $SUDO pg_createcluster "${pg_version}" main >/dev/null
 fi
-pg_ctlcluster "${pg_version}" main start 2>/dev/null || pg_ctlcluster "${pg_version}" main status >/dev/null
+$SUDO pg_ctlcluster "${pg_version}" main start 2>/dev/null || $SUDO pg_ctlcluster "${pg_version}" main status >/dev/null
 for _ in $(seq 1 30); do
-  runuser -u postgres -- pg_isready -q -h 127.0.0.1 -p 5432 && break
+  as_postgres pg_isready -q -h 127.0.0.1 -p 5432 && break
   sleep 1
 done
-runuser -u postgres -- psql -q -v ON_ERROR_STOP=1 <<'SQL' >/dev/null
+as_postgres psql -q -v ON_ERROR_STOP=1 <<'SQL' >/dev/null
 SELECT 'CREATE ROLE netruimte LOGIN PASSWORD ''netruimte'''
 WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'netruimte')\gexec
 SELECT 'CREATE DATABASE netruimte_test OWNER netruimte'
