@@ -87,6 +87,10 @@ def test_measures_command(folder, tmp_path) -> None:
         (["contracts", "--area", "NOPE", "--mw", "1"], "area 'NOPE' is not in the region"),
         (["contracts", "--area", "{area}", "--request", "NOPE"], "not in the queue"),
         (["queue", "--offer", "tdtr,magic"], "--offer"),
+        (
+            ["contracts", "--area", "{area}", "--mw", "1", "--profile", "pv"],
+            "does not fit direction 'offtake'",
+        ),
         (["prognosis", "quickscan", "--area", "{area}", "--measure", "tenders"], "unknown measure"),
     ],
 )

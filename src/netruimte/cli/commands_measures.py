@@ -124,8 +124,18 @@ def contracts_cmd(
     else:
         if mw is None or mw <= 0:
             raise InputError("give --request R or a positive --mw", column="--mw")
+        from netruimte.region.schema import PROFILE_DIRECTIONS
+
         if direction not in ("offtake", "feedin"):
             raise InputError("direction must be offtake or feedin", column="--direction")
+        if direction not in PROFILE_DIRECTIONS.get(profile, ()):
+            known = ", ".join(p for p, ds in PROFILE_DIRECTIONS.items() if direction in ds)
+            raise InputError(
+                f"profile {profile!r} does not fit direction {direction!r} (known: {known})",
+                column="--profile",
+            )
+        if not 0 <= flexible_share <= 1:
+            raise InputError("flexible share must be 0..1", column="--flexible-share")
         req = {
             "request_id": "(hypothetical)",
             "area_id": area,

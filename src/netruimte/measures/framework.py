@@ -39,6 +39,10 @@ BREAKTHROUGH = {
 
 
 def _contracts(pic: Picture, m: Measures) -> Picture:
+    if "tbtr" in m.contracts.offer:
+        from netruimte.measures.contracts import check_tbtr_blocks
+
+        check_tbtr_blocks(m.contracts.terms, pic.calendar)
     offer = tuple(dict.fromkeys((*pic.offer, *m.contracts.offer)))
     return replace(
         pic,
