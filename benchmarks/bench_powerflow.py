@@ -262,6 +262,11 @@ def bench_grid(key: str, rounds: int, n_sample: int) -> dict:
         eng.max_du_pu = float(np.abs(eng._last - ref).max())  # type: ignore[attr-defined]
     ours = engines[0]
     per_round = {e.name: [e.times_s[i] / ours.times_s[i] for i in range(rounds)] for e in engines}
+    peer = next(e for e in engines if e.name == "lightsim2grid TS")
+    peer_ratio = {
+        e.name: statistics.median([peer.times_s[i] / e.times_s[i] for i in range(rounds)])
+        for e in engines
+    }
     return {
         "grid": GRIDS[key],
         "nodes": len(grid.model.node_ids),
@@ -274,6 +279,7 @@ def bench_grid(key: str, rounds: int, n_sample: int) -> dict:
                 "min_s": min(e.times_s),
                 "times_s": e.times_s,
                 "ratio_to_netruimte": statistics.median(per_round[e.name]),
+                "lightsim2grid_time_over_this": peer_ratio[e.name],
                 "peak_mb": max(e.peak_mb),
                 "max_du_pu_vs_nr": e.max_du_pu,
                 "extrapolated_from_steps": e.steps_per_run if e.scale != 1.0 else None,
@@ -384,7 +390,7 @@ def print_report(results: list[dict], vers: dict[str, str]) -> None:
         print(f"\n{res['grid']}: {res['nodes']} nodes, {res['steps']} steps (15 min, one year)")
         print(
             f"{'engine':<22}{'median s':>10}{'min s':>9}{'x netruimte':>13}"
-            f"{'peak MB':>10}{'max|dV| pu':>12}"
+            f"{'ls2g / this':>13}{'peak MB':>10}{'max|dV| pu':>12}"
         )
         for e in res["engines"]:
             note = (
@@ -394,7 +400,8 @@ def print_report(results: list[dict], vers: dict[str, str]) -> None:
             )
             print(
                 f"{e['name']:<22}{e['median_s']:>10.3f}{e['min_s']:>9.3f}"
-                f"{e['ratio_to_netruimte']:>13.2f}{e['peak_mb']:>10.0f}"
+                f"{e['ratio_to_netruimte']:>13.2f}{e['lightsim2grid_time_over_this']:>13.2f}"
+                f"{e['peak_mb']:>10.0f}"
                 f"{e['max_du_pu_vs_nr']:>12.1e}{note}"
             )
         v = res["validation"]
