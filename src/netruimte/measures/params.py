@@ -11,6 +11,8 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from netruimte.market.params import MarketParams
+
 ContractName = Literal["firm", "non_firm", "tdtr", "tbtr", "cbc_a", "cbc_t", "csc"]
 CONTRACTS: tuple[str, ...] = ("firm", "non_firm", "tdtr", "tbtr", "cbc_a", "cbc_t", "csc")
 MEASURES: tuple[str, ...] = ("risk_appetite", "prognosis", "contracts", "flex_norm")
@@ -255,6 +257,10 @@ class Measures(_Strict):
     flex_norm: FlexNorm = Field(default_factory=FlexNorm)
     costs: Costs = Field(default_factory=Costs)
     attribution: Attribution = Field(default_factory=Attribution)
+    market: MarketParams = Field(
+        default_factory=MarketParams,
+        description="Needs, tender, top-50 and budget (breakthroughs 5, 6, 8); docs/market.md.",
+    )
     evaluate_options: bool = Field(
         True, description="Also evaluate each risk-appetite option alone."
     )
