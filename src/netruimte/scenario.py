@@ -5,13 +5,11 @@ Read from a TOML file; every field has a documented default so an empty file is 
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from netruimte.errors import InputError, InputErrors
 from netruimte.measures.params import Measures
 from netruimte.queue.policy import QueuePolicy
 
@@ -105,24 +103,6 @@ def read_scenario(path: str | Path | None) -> Scenario:
     """Parse a scenario TOML file; None gives the default scenario."""
     if path is None:
         return Scenario()
-    path = Path(path)
-    from netruimte.region.tables import decode_text
+    from netruimte.tomlfile import read_toml_model
 
-    text = decode_text(path)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"invalid TOML: {exc}", file=path) from None
-    try:
-        return Scenario.model_validate(data)
-    except ValidationError as exc:
-        raise InputErrors(
-            [
-                InputError(
-                    e["msg"].removeprefix("Value error, "),
-                    file=path,
-                    column=".".join(str(p) for p in e["loc"]) or None,
-                )
-                for e in exc.errors()
-            ]
-        ) from None
+    return read_toml_model(path, Scenario)

@@ -384,16 +384,22 @@ TSO_HEADROOM_OFFTAKE = (0.97, 1.12)
 TSO_HEADROOM_FEEDIN = (0.95, 1.15)
 
 
+def components_load(comp: pd.DataFrame, lib, area_ids: set[str]) -> np.ndarray:
+    """Summed load (W, T) in MW of the load components of `area_ids` (base-year quantities)."""
+    part = comp[comp["area_id"].isin(area_ids)]
+    load = np.zeros_like(lib.asset["households"])
+    for row in part.itertuples():  # per component row, vectorised in time
+        unit = ASSET_CLASSES[row.asset_class]
+        load = load + lib.asset[row.asset_class] * float(getattr(row, unit))
+    return load
+
+
 def _size_tso(rng, area_rows, comp_rows, lib, ids, tso_of, cap_feed) -> None:
     """Size each TenneT area on the coincident peak of its supply areas, with drawn headroom."""
     comp = pd.DataFrame(comp_rows)
     for k in range(len(TSO_AREAS)):
         children = {ids[i] for i in np.flatnonzero(tso_of == k)}
-        part = comp[comp["area_id"].isin(children)]
-        load = np.zeros_like(lib.asset["households"])
-        for row in part.itertuples():
-            unit = ASSET_CLASSES[row.asset_class]
-            load = load + lib.asset[row.asset_class] * float(getattr(row, unit))
+        load = components_load(comp, lib, children)
         area_rows[k]["capacity_offtake_mw"] = round(
             float(load.max()) * rng.uniform(*TSO_HEADROOM_OFFTAKE), 1
         )
@@ -477,11 +483,7 @@ def _measured_history(rng, lib, comp: pd.DataFrame, area_id: str) -> pd.DataFram
     axis = lib.weather.axis
     sel = (axis >= HISTORY_START) & (axis < HISTORY_WEATHER_END)
     typical = 1
-    part = comp[comp["area_id"] == area_id]
-    load = np.zeros(int(sel.sum()))
-    for row in part.itertuples():
-        unit = ASSET_CLASSES[row.asset_class]
-        load += lib.asset[row.asset_class][typical, sel] * float(getattr(row, unit))
+    load = components_load(comp, lib, {area_id})[typical, sel]
     noise = np.convolve(rng.standard_normal(len(load) + 48), np.hanning(48), mode="same")[
         24 : 24 + len(load)
     ]

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-
-from netruimte.errors import InputError, InputErrors
-from netruimte.region.tables import decode_text
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 FORMAT_VERSION = 1
 
@@ -75,21 +71,6 @@ class RegionMeta(BaseModel):
 
 def read_meta(path: Path) -> RegionMeta:
     """Parse and validate region.toml."""
-    text = decode_text(path)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"invalid TOML: {exc}", file=path) from None
-    try:
-        return RegionMeta.model_validate(data)
-    except ValidationError as exc:
-        raise InputErrors(
-            [
-                InputError(
-                    e["msg"].removeprefix("Value error, "),
-                    file=path,
-                    column=".".join(str(p) for p in e["loc"]) or None,
-                )
-                for e in exc.errors()
-            ]
-        ) from None
+    from netruimte.tomlfile import read_toml_model
+
+    return read_toml_model(path, RegionMeta)

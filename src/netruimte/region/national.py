@@ -192,16 +192,9 @@ def build_national_region(files: list[Path], seed: int = 2026) -> tuple[Region, 
 
 
 def _fill_tso_capacity(rng, areas: pd.DataFrame, comp: pd.DataFrame, lib, prov: list) -> None:
-    from netruimte.region.schema import ASSET_CLASSES
-
     for tid in areas.index[areas["level"] == "tso"]:
         children = set(areas.index[areas["parent_id"] == tid])
-        part = comp[comp["area_id"].isin(children)]
-        load = np.zeros_like(lib.asset["households"])
-        for row in part.itertuples():  # per component row (hundreds), vectorised in time
-            load = load + lib.asset[row.asset_class] * float(
-                getattr(row, ASSET_CLASSES[row.asset_class])
-            )
+        load = gen.components_load(comp, lib, children)
         for col, peak, lo_hi in (
             ("capacity_offtake_mw", float(load.max()), gen.TSO_HEADROOM_OFFTAKE),
             ("capacity_feedin_mw", float((-load).max()), gen.TSO_HEADROOM_FEEDIN),
