@@ -21,7 +21,8 @@ h2{border-bottom:2px solid #12355b;padding-bottom:4px;margin-top:34px}
 .kpis{display:flex;flex-wrap:wrap;gap:12px;margin:16px 0}
 .kpi{background:#f1f5f9;border-radius:8px;padding:10px 14px;min-width:150px}
 .kpi b{display:block;font-size:22px;color:#12355b}
-table.data{border-collapse:collapse;font-size:13px;margin:8px 0}
+table.data{border-collapse:collapse;font-size:13px;margin:8px 0;display:block;
+overflow-x:auto;max-width:100%}
 table.data th,table.data td{border:1px solid #d5dde6;padding:3px 7px;text-align:right}
 table.data th{background:#eef2f7} table.data td:first-child{text-align:left}
 .note{color:#556;font-size:13px}
