@@ -47,6 +47,7 @@ def main() -> None:
 import netruimte.cli.commands_core  # noqa: E402
 import netruimte.cli.commands_forecast  # noqa: E402
 import netruimte.cli.commands_grid  # noqa: E402
+import netruimte.cli.commands_impact  # noqa: E402
 import netruimte.cli.commands_market  # noqa: E402
 import netruimte.cli.commands_measures  # noqa: E402
 import netruimte.cli.commands_serve  # noqa: E402,F401 (ruff flags only the last)

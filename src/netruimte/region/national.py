@@ -250,3 +250,124 @@ def _tennet_queue(rng, tso_ids: list[str], targets) -> pd.DataFrame:
                     }
                 )
     return pd.DataFrame(rows)
+
+
+SPLIT = "generated: split of a real area"
+
+
+def split_areas(
+    region: Region, provenance: pd.DataFrame, target_areas: int
+) -> tuple[Region, pd.DataFrame]:
+    """The region with its largest supply areas split in two until it has `target_areas`.
+
+    The real map has about 300 areas; a finer national picture (the ~620 areas of the issue's
+    performance target) is made by splitting supply areas, largest offtake capacity first, into
+    a west and an east half: capacities, the map's queue figures and load components halve;
+    the area's requests and flex assets go alternately (in their order) to the two halves, so
+    the national totals (14,044 / 9.1 GW regional, 212 / 38 GW TenneT) do not change. The new
+    halves are recorded in the provenance as generated.
+    """
+    while True:  # each round splits each supply area at most once
+        need = target_areas - len(region.areas)
+        if need <= 0:
+            return region, provenance
+        n_dso = int((region.areas["level"] == "dso").sum())
+        if n_dso == 0 or target_areas > 4 * len(region.areas) + 1000:
+            from netruimte.errors import InputError
+
+            raise InputError(f"cannot reach {target_areas} areas by splitting", column="--areas")
+        region, provenance = _split_round(region, provenance, min(need, n_dso))
+
+
+def _split_round(region: Region, provenance: pd.DataFrame, need: int):
+    """Split the `need` largest supply areas once (see split_areas)."""
+    areas = region.areas
+    dso = areas[areas["level"] == "dso"]
+    size = dso["capacity_offtake_mw"].astype(float).fillna(0.0)
+    chosen = list(size.sort_values(ascending=False, kind="stable").index[:need])
+    halve = [
+        "capacity_offtake_mw",
+        "capacity_feedin_mw",
+        "queue_offtake_mw",
+        "queue_feedin_mw",
+        "required_offtake_mw",
+        "required_feedin_mw",
+    ]
+    new_rows, comp_rows, prov_rows = [], [], []
+    areas = areas.copy()
+    queue = region.queue.copy()
+    flex = region.flex_assets.copy()
+    comp = region.components.copy()
+    taken = set(areas.index)
+
+    def fresh(aid: str) -> str:
+        k = 2
+        while f"{aid} #{k}" in taken:
+            k += 1
+        taken.add(f"{aid} #{k}")
+        return f"{aid} #{k}"
+
+    twin = {a: fresh(a) for a in chosen}
+    for aid in chosen:  # per split area (hundreds)
+        row = areas.loc[aid].copy()
+        for col in halve:
+            if pd.notna(row[col]):
+                row[col] = round(float(row[col]) / 2, 3)
+        for col in ("requests_offtake", "requests_feedin"):
+            if pd.notna(row[col]):
+                row[col] = int(row[col]) // 2
+        west, east = row.copy(), row.copy()
+        east["area_id"] = twin[aid]
+        east["name"] = f"{row['name']} (east half)"
+        if pd.notna(row["bbox_west"]):
+            mid = (float(row["bbox_west"]) + float(row["bbox_east"])) / 2
+            west["bbox_east"], east["bbox_west"] = mid, mid
+            west["lon"] = (float(west["bbox_west"]) + mid) / 2
+            east["lon"] = (mid + float(east["bbox_east"])) / 2
+        for col in ("requests_offtake", "requests_feedin"):
+            if pd.notna(areas.at[aid, col]):
+                east[col] = int(areas.at[aid, col]) - int(west[col])
+        areas.loc[aid] = west
+        new_rows.append(east)
+        prov_rows += [
+            (twin[aid], f, f"{SPLIT} ({aid})")
+            for f in provenance.loc[provenance["area_id"] == aid, "field"]
+        ]
+    areas = pd.concat([areas, pd.DataFrame(new_rows).set_index("area_id", drop=False)])
+    # requests and flex assets alternate between the halves, in their order
+    for frame in (queue, flex):
+        if len(frame) == 0:
+            continue
+        inside = frame["area_id"].isin(twin)
+        nth = frame[inside].groupby("area_id").cumcount()
+        odd = nth.index[nth.to_numpy() % 2 == 1]
+        frame.loc[odd, "area_id"] = frame.loc[odd, "area_id"].map(twin)
+    # load components: each half gets half (whole counts split as floor / rest)
+    parts = comp[comp["area_id"].isin(twin)]
+    comp = comp[~comp["area_id"].isin(twin)]
+    for r in parts.to_dict("records"):  # per component row of a split area
+        a, b = dict(r), dict(r)
+        b["area_id"] = twin[r["area_id"]]
+        for col in ("count", "annual_mwh", "capacity_mw"):
+            v = r.get(col)
+            if v is None or pd.isna(v):
+                continue
+            if col == "count":
+                a[col] = int(v) // 2
+                b[col] = int(v) - int(v) // 2
+            else:
+                a[col] = b[col] = float(v) / 2
+        comp_rows += [a, b]
+    comp = pd.concat([comp, pd.DataFrame(comp_rows, columns=comp.columns)], ignore_index=True)
+    out = Region(
+        meta=region.meta.model_copy(
+            update={"description": region.meta.description + f" {need} supply areas split."}
+        ),
+        areas=areas,
+        components=comp,
+        queue=queue,
+        flex_assets=flex,
+        projects=region.projects,
+    )
+    prov = pd.concat([provenance, pd.DataFrame(prov_rows, columns=provenance.columns)])
+    return out, prov.reset_index(drop=True)
