@@ -1,1 +1,1 @@
-"""National impact of the eight breakthroughs: roll-up, uncertainty, attribution (docs/national.md)."""
+"""National impact of the eight breakthroughs: roll-up, uncertainty, attribution."""

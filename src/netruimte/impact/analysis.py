@@ -14,7 +14,12 @@ import numpy as np
 import pandas as pd
 
 from netruimte.impact import players as P
-from netruimte.impact.reference import ESTIMATES, reference_table
+from netruimte.impact.reference import (
+    ESTIMATES,
+    QUEUE_REGIONAL_OFFTAKE_GW,
+    QUEUE_TENNET_OFFTAKE_GW,
+    reference_table,
+)
 from netruimte.impact.rollup import ImpactResult, YearResult
 
 QUANTILES = (10, 50, 90)
@@ -115,9 +120,23 @@ def level_split(res: ImpactResult) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def queue_share(region) -> float:
+    """The region's offtake queue as a share of the national one (9.1 + 38 GW), at most 1."""
+    q = region.queue
+    mw = float(q.loc[q["direction"] == "offtake", "mw"].sum())
+    return min(1.0, mw / ((QUEUE_REGIONAL_OFFTAKE_GW + QUEUE_TENNET_OFFTAKE_GW) * 1000))
+
+
 def comparison_table(res: ImpactResult) -> pd.DataFrame:
-    """Our attributed offtake GW next to the Aansluitoffensief estimates (our reading)."""
+    """Our attributed offtake GW next to the Aansluitoffensief estimates (our reading).
+
+    For a region smaller than the country the national figures are scaled by its share of
+    the national offtake queue (`reference_scale`; 1 for the national region)."""
     ref = reference_table(list(res.years))
+    share = queue_share(res.region)
+    for col in ("reference_gw", "reference_low_gw", "reference_high_gw"):
+        ref[col] = ref[col] * share
+    ref["reference_scale"] = share
     rows = []
     for year, yr in res.years.items():
         a = attribution(values(yr, "mw_offtake"))
@@ -219,7 +238,6 @@ def sample_table(res: ImpactResult) -> pd.DataFrame:
         out[f"{year}_all_eight_mw_offtake"] = a["all"]
         for j, name in enumerate(P.NAMES):
             out[f"{year}_{name}_mw_offtake"] = a["shapley"][:, j]
-        out[f"{year}_tenders_level_sum"] = yr.level5.sum(axis=1)
         out[f"{year}_budget_level_sum"] = yr.level8.sum(axis=1)
         spend = yr.spend.set_index("sample")
         out[f"{year}_budget_spent_above_floor_eur"] = spend[

@@ -6,8 +6,9 @@ order (€ per MW-year) per group and direction, cut into `levels` levels. The b
 
 - 1 risk appetite books uncontracted flex assets: `share` of their MW counts in their own area
   (as measures/risk_appetite.py `expected_flex`);
-- 5 regional tenders buy options up to each supply area's financial floor: the budget
-  allocation (market/budget.py `allocate`, HiGHS) at a budget of 0 above the floors;
+- 5 regional tenders: in every congested supply area (base shortage hours > 0 in the option's
+  direction) the operator buys options cheapest first (€ per MW-year) while their cost stays
+  within the area's financial floor (what it may spend without a budget);
 - 6 top-50 agreements: the national top-N connections' relief at peak (× delivery factor);
 - 8 contracting above the financial floor: the same allocation with the budget (€500M/yr
   nationally, the region's queue share otherwise);
@@ -71,19 +72,44 @@ def _counted_hours(counted_own, counted_anc, own, anc, opt_hours, base_hours):
     return out
 
 
+def tender_bought(options: pd.DataFrame, area_ids, level, shortage, floor_eur) -> np.ndarray:
+    """(S, O) options bought by tenders: per congested supply area, cheapest € per MW-year
+    first while the area's cumulative cost stays within its floor (`floor_eur` (S,))."""
+    out = np.zeros((len(floor_eur), len(options)), dtype=bool)
+    if len(options) == 0:
+        return out
+    pos = {a: i for i, a in enumerate(area_ids)}
+    a_idx = options["area_id"].map(pos).to_numpy()
+    d_idx = (options["direction"] == "feedin").to_numpy().astype(int)
+    ok = (np.asarray(level)[a_idx] == 0) & (np.asarray(shortage)[a_idx, d_idx] > 0)
+    order = np.lexsort(
+        (options["option_id"].to_numpy(), options["eur_per_mw_yr"].to_numpy(), a_idx)
+    )
+    order = order[ok[order]]
+    cost = options["cost_eur_per_yr"].to_numpy(float)[order]
+    area = a_idx[order]
+    first = np.r_[True, area[1:] != area[:-1]]
+    group_start = np.maximum.accumulate(np.where(first, np.arange(len(area)), 0))
+    cum = np.cumsum(cost)
+    cum = cum - np.r_[0.0, cum][group_start]  # cumulative cost within the area
+    out[:, order] = cum[None, :] <= np.asarray(floor_eur, float)[:, None] + 1e-9
+    return out
+
+
 def flex_tables(
     data,
     samples: pd.DataFrame,
     booked_share: float,
     reach_without: float,
-    level5: np.ndarray,
+    floor_eur: float,
     level8: np.ndarray,
     top_ids: set[str],
 ) -> tuple[np.ndarray, np.ndarray]:
     """Counted flex MW and hours-level index per (sample × flex combination, area-direction).
 
-    `samples` are the rows of the sample table this task handles; level5/level8 (S,) the
-    merit level bought by tenders and the budget in this group per sample.
+    `samples` are the rows of the sample table this task handles; floor_eur the central
+    financial floor per supply area (× each sample's factor); level8 (S,) the merit level the
+    budget buys in this group per sample.
     """
     opts = data.options
     s_n = len(samples)
@@ -103,7 +129,9 @@ def flex_tables(
     book = np.clip(booked_share * samples["risk_booked"].to_numpy(), 0.0, 1.0)  # (S,)
     t50 = samples["top50_delivery"].to_numpy()
     reach = np.clip(reach_without * samples["enabler_reach"].to_numpy(), 0.0, 1.0)
-    bought5 = (level[None, :] <= level5[:, None]).astype(float)  # (S, O)
+    floor_s = floor_eur * samples["tenders_floor"].to_numpy(float)
+    bought5 = tender_bought(opts, data.area_ids, data.level, data.shortage_hours, floor_s)
+    bought5 = bought5.astype(float)  # (S, O)
     bought8 = (level[None, :] <= level8[:, None]).astype(float)
     f_out = np.empty((s_n, N_FLEX, nad))
     h_out = np.empty((s_n, N_FLEX, nad), dtype=np.int64)

@@ -172,10 +172,13 @@ def reduce_group(
     shortlist_size: int = 10,
     levels: int = 5,
     emergency_kinds: tuple[str, ...] = ("typical", "mild"),
+    cube=None,
 ) -> GroupData:
-    """Reduce one group (a region closed under the hierarchy) for the scenario's target year."""
+    """Reduce one group (a region closed under the hierarchy) for the scenario's target year.
+
+    `cube` replaces the load cube built from the region's components (tests)."""
     measures = scenario.measures
-    cube = build_cube(region, scenario, lib)
+    cube = build_cube(region, scenario, lib) if cube is None else cube
     pic0 = base_picture(region, scenario, cube, lib, design_years)
     pics = load_pictures(pic0, measures)
     nogrowth = pic0.with_quantities(pic0.base_year_quantities).load_mw

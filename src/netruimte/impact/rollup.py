@@ -5,7 +5,7 @@ Phases per target year (each a batch of independent tasks, tasks.py):
 2. in the driver: the national ACM priority order (its location criterion needs every group's
    shortage hours), the national top-N of large connections;
 3. per group: admitted MW per flex merit level and sample; in the driver the budget
-   allocation per sample (HiGHS, market/budget.py) for tenders (floor only) and the budget;
+   allocation of the budget per sample (HiGHS, market/budget.py);
 4. per group and chunk of samples: all 256 sets; in the driver the sums over groups.
 Tasks run through an executor: in this process (`LocalExecutor`) or on a Dask cluster
 (distributed.py). The driver adds group results in group order, so both give equal numbers.
@@ -21,7 +21,7 @@ import pandas as pd
 
 from netruimte.errors import InputError
 from netruimte.impact import tasks
-from netruimte.impact.flexsets import allocate_levels
+from netruimte.impact.flexsets import allocate_levels, tender_bought
 from netruimte.impact.groups import partition, subregion
 from netruimte.impact.params import ImpactParams
 from netruimte.impact.sampling import sample_table
@@ -73,7 +73,6 @@ class YearResult:
     n: np.ndarray  # (S+1, 256, C, 2) admitted requests
     contract_mw: np.ndarray  # (S+1, 256, 2)
     area_mw: np.ndarray  # (S+1, 2, A, 2) admitted MW per area, empty set and all eight
-    level5: np.ndarray  # (S+1, G) merit level bought by tenders per group
     level8: np.ndarray  # (S+1, G) merit level bought by the budget
     spend: pd.DataFrame  # per sample: € of tenders and budget, MW gained in the allocation
     top_ids: list[str]
@@ -138,6 +137,7 @@ def _summary(data) -> dict:
         "parent": data.parent,
         "area_ids": data.area_ids,
         "ranking": data.ranking,
+        "level": data.level,
         "options": data.options,
         "stats": data.stats,
     }
@@ -252,7 +252,6 @@ class YearInputs:
     summaries: list[dict]
     orders: list[np.ndarray]
     top_ids: list[str]
-    level5: np.ndarray
     level8: np.ndarray
     spend: pd.DataFrame
     timings: dict[str, float]
@@ -316,14 +315,22 @@ def year_inputs(ctx: Context, year: int) -> YearInputs:
     cost = np.zeros((region.n_areas, 2, k + 1))
     for g, (_, c) in zip(ctx.groups, curves, strict=True):
         cost[[ctx.area_pos[a] for a in g.area_ids]] = c
-    level5 = np.zeros((len(samples), len(ctx.groups)), dtype=np.int64)
-    level8 = np.zeros_like(level5)
+    level8 = np.zeros((len(samples), len(ctx.groups)), dtype=np.int64)
+    floors = mp.floor_eur_per_area_yr * samples["tenders_floor"].to_numpy(float)
+    tender_cost = np.zeros(len(samples))
+    tender_mw = np.zeros(len(samples))
+    for s_ in summaries:
+        bought = tender_bought(
+            s_["options"], s_["area_ids"], s_["level"], s_["shortage_hours"], floors
+        )
+        if len(s_["options"]):
+            tender_cost += bought @ s_["options"]["cost_eur_per_yr"].to_numpy(float)
+            tender_mw += bought @ s_["options"]["mw"].to_numpy(float)
     rows = []
     for s in range(len(samples)):
         cur = np.stack([c[0][s] for c in curves])  # (G, 2, K+1)
         floor = np.where(ctx.is_dso, mp.floor_eur_per_area_yr * samples.at[s, "tenders_floor"], 0.0)
         budget = ctx.budget_central * samples.at[s, "budget_eur"]
-        level5[s], gain5, _ = allocate_levels(cur, cost, ctx.group_of_area, floor, 0.0)
         level8[s], gain8, spent8 = allocate_levels(cur, cost, ctx.group_of_area, floor, budget)
         rows.append(
             {
@@ -331,8 +338,8 @@ def year_inputs(ctx: Context, year: int) -> YearInputs:
                 "floor_eur_per_area_yr": float(floor[ctx.is_dso].mean())
                 if ctx.is_dso.any()
                 else 0.0,
-                "tenders_cost_eur_per_yr": _bought_cost(cost, ctx.group_of_area, level5[s]),
-                "tenders_mw_gain_in_allocation": gain5,
+                "tenders_cost_eur_per_yr": tender_cost[s],
+                "tenders_flex_mw": tender_mw[s],
                 "budget_eur_per_yr": budget,
                 "budget_spent_above_floor_eur_per_yr": spent8,
                 "budget_cost_eur_per_yr": _bought_cost(cost, ctx.group_of_area, level8[s]),
@@ -341,7 +348,7 @@ def year_inputs(ctx: Context, year: int) -> YearInputs:
         )
     timings["flex levels and allocation"] = time.perf_counter() - t2
     return YearInputs(
-        year, scen, lib, design, data, summaries, orders, top_ids, level5, level8,
+        year, scen, lib, design, data, summaries, orders, top_ids, level8,
         pd.DataFrame(rows), timings,
     )  # fmt: skip
 
@@ -366,7 +373,6 @@ def year_sets(ctx: Context, yi: YearInputs) -> YearResult:
                         o,
                         part,
                         ctx.sp,
-                        yi.level5[rows, g],
                         yi.level8[rows, g],
                         set(yi.top_ids),
                         ctx.cat_of,
@@ -400,7 +406,6 @@ def year_sets(ctx: Context, yi: YearInputs) -> YearResult:
         n=nn,
         contract_mw=cmw,
         area_mw=area_mw,
-        level5=yi.level5,
         level8=yi.level8,
         spend=yi.spend,
         top_ids=yi.top_ids,

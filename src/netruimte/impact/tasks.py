@@ -34,6 +34,7 @@ class SetParams:
     contracts_on: bool
     csc_for_batteries: bool  # flex as the norm offers CSC to batteries
     reach_without: float
+    floor_eur: float  # financial floor per supply area, €/yr (tenders)
 
 
 def set_params(scenario, impact_params) -> SetParams:
@@ -53,6 +54,7 @@ def set_params(scenario, impact_params) -> SetParams:
         contracts_on=m.contracts.enabled,
         csc_for_batteries=m.flex_norm.enabled and m.flex_norm.offer_csc_to_batteries,
         reach_without=impact_params.enabler.reach_without,
+        floor_eur=m.market.floor_eur_per_area_yr,
     )
 
 
@@ -193,7 +195,6 @@ def sets_task(
     order: np.ndarray,
     samples: pd.DataFrame,
     sp: SetParams,
-    level5: np.ndarray,
     level8: np.ndarray,
     top_ids: set[str],
     cat_of: dict,
@@ -207,7 +208,9 @@ def sets_task(
     """
     _threads(threads)
     s_n = len(samples)
-    f, h = flex_tables(data, samples, sp.booked_share, sp.reach_without, level5, level8, top_ids)
+    f, h = flex_tables(
+        data, samples, sp.booked_share, sp.reach_without, sp.floor_eur, level8, top_ids
+    )
     masks = np.arange(P.N_SETS)
     load = np.array([P.load_combo(int(m)) for m in masks], dtype=np.int64)
     fcombo = np.array([P.flex_combo(int(m)) for m in masks], dtype=np.int64)

@@ -41,7 +41,7 @@ def compare_sets(
             sample0,
             ctx.sp.booked_share,
             ctx.sp.reach_without,
-            yi.level5[:1, g.index],
+            ctx.sp.floor_eur,
             yi.level8[:1, g.index],
             set(yi.top_ids),
         )

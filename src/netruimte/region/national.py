@@ -271,7 +271,11 @@ def split_areas(
         need = target_areas - len(region.areas)
         if need <= 0:
             return region, provenance
-        n_dso = int((region.areas["level"] == "dso").sum())
+        n_dso = int(
+            (
+                (region.areas["level"] == "dso") & ~region.areas.index.isin(list(region.measured))
+            ).sum()
+        )
         if n_dso == 0 or target_areas > 4 * len(region.areas) + 1000:
             from netruimte.errors import InputError
 
@@ -282,7 +286,8 @@ def split_areas(
 def _split_round(region: Region, provenance: pd.DataFrame, need: int):
     """Split the `need` largest supply areas once (see split_areas)."""
     areas = region.areas
-    dso = areas[areas["level"] == "dso"]
+    # areas with measured load keep their series whole: they are not split
+    dso = areas[(areas["level"] == "dso") & ~areas.index.isin(list(region.measured))]
     size = dso["capacity_offtake_mw"].astype(float).fillna(0.0)
     chosen = list(size.sort_values(ascending=False, kind="stable").index[:need])
     halve = [
@@ -368,6 +373,9 @@ def _split_round(region: Region, provenance: pd.DataFrame, need: int):
         queue=queue,
         flex_assets=flex,
         projects=region.projects,
+        measured=region.measured,
+        folder=region.folder,
+        measured_tables=region.measured_tables,
     )
     prov = pd.concat([provenance, pd.DataFrame(prov_rows, columns=provenance.columns)])
     return out, prov.reset_index(drop=True)
