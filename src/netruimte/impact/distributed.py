@@ -21,6 +21,7 @@ class DaskExecutor:
     def __init__(self, client, threads: int = 1):
         self.client = client
         self.threads = threads
+        self.task_threads = threads
         n = len(client.scheduler_info().get("workers", {}))
         self.name = f"Dask, {n} worker{'s' if n != 1 else ''}"
 

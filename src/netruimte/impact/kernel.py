@@ -72,7 +72,7 @@ def _too_many(counts, ym, ncalls):
     return False
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, parallel=True, nogil=True)
 def admit_batch(
     row_start, core_end, row_year, row_step, delta, growth, shape,
     cap, touch, smax, c_val, c_coef,

@@ -41,6 +41,9 @@ from netruimte.timeaxis import STEP_H, STEPS_PER_DAY
 
 EPS = 1e-6
 N_COMBOS = 1 << len(LOAD_PLAYERS)
+# rows are chosen on the loads without load measures, with each alone and with all three
+# (their pairs lie between; validated against the exact engine, docs/national.md)
+ROW_COMBOS = (0, 1, 2, 4, 7)
 
 
 def mobius_matrix(n_bits: int = len(LOAD_PLAYERS)) -> np.ndarray:
@@ -244,27 +247,32 @@ def reduce_group(
             areas = np.flatnonzero(live)
             ads = 2 * areas + d
             capd = pic0.capacity_mw[areas, d]
-            lim0 = capd + pic0.flex.mw[areas, d]
-            mix = sub_mw[np.ix_(areas, kd)] / q_tot[areas, None]  # (a, kd)
+            lim0 = (capd + pic0.flex.mw[areas, d]).astype(np.float32)
+            mix = (sub_mw[np.ix_(areas, kd)] / q_tot[areas, None]).astype(np.float32)  # (a, kd)
             for y in range(w_n):
-                load = sign * pics[c].load_mw[y][:, areas].astype(np.float64)  # (T, a)
-                shp = sign * raw[c][kd, y, :].astype(np.float64).T  # (T, kd) directional
+                # float32 is enough to choose rows (their loads are stored in float64)
+                f32 = np.float32(sign)
+                load = f32 * pics[c].load_mw[y][:, areas]  # (T, a)
+                shp = f32 * raw[c][kd, y, :].T  # (T, kd) directional
                 # touch: keys adding load where the area is already short (base)
                 short = (load > capd[None, :] + EPS).astype(np.float32)
                 if short.any():
                     hits = short.T @ (shp > EPS).astype(np.float32)  # (a, kd)
                     bit = np.uint8(1 << y)
                     touch[c][np.ix_(kd, ads)] |= np.where(hits.T > 0, bit, np.uint8(0))
+                if c not in ROW_COMBOS:
+                    continue
                 # candidates: where the load, or the load with the whole queue added, is high
                 load_t = np.ascontiguousarray(load.T)  # (a, T)
                 shp_t = np.ascontiguousarray(shp.T)  # (kd, T)
-                score = load_t + q_tot[areas][:, None] * (mix @ shp_t)
+                score = load_t + q_tot[areas][:, None].astype(np.float32) * (mix @ shp_t)
                 cand = np.concatenate(
                     [_largest(score, m_cand), _largest(load_t, m_cand // 4)], axis=1
                 )  # (a, M)
                 lc = np.take_along_axis(load_t, cand, axis=1)
                 sc = np.moveaxis(shp_t[:, cand], 0, 1)  # (a, kd, M)
                 pre = prefix[d][np.ix_(areas, np.arange(prefix[d].shape[1]), kd)]  # (a, n, kd)
+                pre = pre.astype(np.float32)
                 mixes = np.concatenate(
                     [
                         np.einsum("akm,ak->am", sc, mix)[:, None, :],
@@ -276,7 +284,7 @@ def reduce_group(
                 base_code = (ads * w_n + y) * t_n
                 for lim in lims:
                     room = (lim[:, None] - lc)[:, None, :]  # (a, 1, M)
-                    with np.errstate(divide="ignore", invalid="ignore"):
+                    with np.errstate(all="ignore"):
                         rm = np.where(mixes > EPS, room / mixes, np.inf)
                         rk = np.where(sc > EPS, room / sc, np.inf)
                     for rat, r in ((rm, surrogate.rows_aggregate), (rk, surrogate.rows_per_key)):
@@ -289,7 +297,7 @@ def reduce_group(
                     days = t_n // STEPS_PER_DAY
                     ld = load.reshape(days, STEPS_PER_DAY, len(areas))
                     pfull = shp @ mix.T  # (T, a)
-                    with np.errstate(divide="ignore", invalid="ignore"):
+                    with np.errstate(all="ignore"):
                         ratio_full = np.where(pfull > EPS, (lim0[None, :] - load) / pfull, np.inf)
                     rd = ratio_full.reshape(days, STEPS_PER_DAY, len(areas)).min(axis=1)
                     nd = min(surrogate.emergency_days, days)
@@ -308,7 +316,7 @@ def reduce_group(
                     sd = np.concatenate(
                         [np.einsum("pqk,pjk->pqj", sday, mixes[col]), sday], axis=2
                     )  # (P, 96, 3 + kd)
-                    with np.errstate(divide="ignore", invalid="ignore"):
+                    with np.errstate(all="ignore"):
                         rk = np.where(sd > EPS, (lim0[col][:, None, None] - seg[:, :, None]) / sd,
                                       np.inf)  # fmt: skip
                     best = np.argmin(rk, axis=1)  # (P, 3 + kd)
@@ -369,15 +377,18 @@ def reduce_group(
                 if len(areas) == 0:
                     continue
                 mix = sub_mw[np.ix_(areas, kd)] / q_tot[areas, None]
+                mix32 = mix.astype(np.float32)
                 capd = pic0.capacity_mw[areas, d]
+                cap32 = capd.astype(np.float32)
                 best = np.full((nh, len(areas)), np.inf)
                 best_year = np.zeros((nh, len(areas)), dtype=np.int64)
                 for y in range(w_n):
-                    load = sign * pics[c].load_mw[y][:, areas].T.astype(np.float64)  # (a, T)
-                    shp = sign * raw[c][kd, y, :].astype(np.float64)  # (kd, T)
-                    pfull = mix @ shp  # (a, T)
-                    with np.errstate(divide="ignore", invalid="ignore"):
-                        r0 = np.where(pfull > EPS, (capd[:, None] - load) / pfull, np.inf)
+                    f32 = np.float32(sign)  # float32: 7 digits are plenty for the bound
+                    load = f32 * pics[c].load_mw[y][:, areas].T  # (a, T)
+                    shp = f32 * raw[c][kd, y, :]  # (kd, T)
+                    pfull = mix32 @ shp  # (a, T)
+                    with np.errstate(all="ignore"):
+                        r0 = np.where(pfull > EPS, (cap32[:, None] - load) / pfull, np.inf)
                     part = np.argpartition(r0, top_n - 1, axis=1)[:, :top_n]
                     vals = np.take_along_axis(r0, part, axis=1)
                     order = np.argsort(vals, axis=1, kind="stable")
@@ -395,7 +406,7 @@ def reduce_group(
                         steps = part[:, lo:hi]  # (a, b)
                         pb = np.take_along_axis(pfull, steps, axis=1).mean(axis=1)  # (a,)
                         # every key, in this direction: the other direction's keys relieve
-                        shp_all = sign * raw[c][:, y, :].astype(np.float64)  # (K, T)
+                        shp_all = f32 * raw[c][:, y, :]  # (K, T)
                         sb = shp_all[:, steps].mean(axis=2).T  # (a, K)
                         coef = np.where(pb[:, None] > EPS, sb / np.maximum(pb, EPS)[:, None], 0.0)
                         cur = c_coef[c, h][:, 2 * areas + d]  # (K, a)

@@ -30,38 +30,40 @@ from netruimte.region.model import Region
 from netruimte.scenario import Scenario
 
 
-class Done:
-    """A finished result (the local executor's future)."""
-
-    def __init__(self, value):
-        self.value = value
-
-    def result(self):
-        return self.value
-
-
 class LocalExecutor:
-    """Runs every task at once in this process; numba uses `threads` threads per task."""
-
-    name = "1 process"
+    """Runs the tasks in this process on a pool of `threads` threads (numpy and the numba
+    kernel release the GIL); each task is deterministic, so the pool changes no number."""
 
     def __init__(self, threads: int = 0):
         import os
+        from concurrent.futures import ThreadPoolExecutor
 
         self.threads = threads or (os.cpu_count() or 1)
+        self.name = "1 process" + (f", {self.threads} threads" if self.threads > 1 else "")
+        self._pool = ThreadPoolExecutor(self.threads) if self.threads > 1 else None
+        self.task_threads = 1  # numba threads inside a task: the pool runs tasks in parallel
 
     def scatter(self, value):
         return value
 
-    def submit(self, fn, *args, **kwargs) -> Done:
-        args = tuple(a.result() if isinstance(a, Done) else a for a in args)
-        return Done(fn(*args, **kwargs))
+    def submit(self, fn, *args, **kwargs):
+        from concurrent.futures import Future
+
+        def call():
+            resolved = tuple(a.result() if isinstance(a, Future) else a for a in args)
+            return fn(*resolved, **kwargs)
+
+        if self._pool is None:
+            done: Future = Future()
+            done.set_result(call())
+            return done
+        return self._pool.submit(call)
 
     def gather(self, futures: list) -> list:
         return [f.result() for f in futures]
 
     def resolve(self, value):
-        return value.result() if isinstance(value, Done) else value
+        return value.result() if hasattr(value, "result") else value
 
 
 @dataclass
@@ -235,7 +237,7 @@ def context(region, scenario, params, executor=None, progress=None) -> Context:
         area_pos=area_pos,
         group_of_area=group_of_area,
         executor=executor,
-        threads=getattr(executor, "threads", 1),
+        threads=getattr(executor, "task_threads", 1),
         progress=progress or Silent(),
     )
 
