@@ -8,13 +8,12 @@ Every number is described in docs/national.md.
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from netruimte.errors import InputError, InputErrors
+from netruimte.tomlfile import read_toml_model
 
 
 class _Strict(BaseModel):
@@ -94,23 +93,4 @@ def read_impact_params(path: str | Path | None) -> ImpactParams:
     """Parse an impact parameter TOML file; None gives the defaults."""
     if path is None:
         return ImpactParams()
-    path = Path(path)
-    from netruimte.region.tables import decode_text
-
-    try:
-        data = tomllib.loads(decode_text(path))
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"invalid TOML: {exc}", file=path) from None
-    try:
-        return ImpactParams.model_validate(data)
-    except ValidationError as exc:
-        raise InputErrors(
-            [
-                InputError(
-                    e["msg"].removeprefix("Value error, "),
-                    file=path,
-                    column=".".join(str(p) for p in e["loc"]) or None,
-                )
-                for e in exc.errors()
-            ]
-        ) from None
+    return read_toml_model(path, ImpactParams)

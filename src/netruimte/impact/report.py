@@ -18,6 +18,7 @@ from plotly.subplots import make_subplots
 
 from netruimte import __version__
 from netruimte.impact import players as P
+from netruimte.report.figures import colourbar_trace
 from netruimte.report.html import CSS, _fig, _kpi, _table
 
 SCALE = "Viridis"
@@ -111,23 +112,7 @@ def area_map(areas: pd.DataFrame, freed: pd.Series, year: int) -> go.Figure:
                 showlegend=False,
             )
         )
-    fig.add_trace(
-        go.Scatter(
-            x=[None],
-            y=[None],
-            mode="markers",
-            showlegend=False,
-            hoverinfo="skip",
-            marker={
-                "colorscale": SCALE,
-                "cmin": 0,
-                "cmax": vmax,
-                "color": [0],
-                "showscale": True,
-                "colorbar": {"title": "MW"},
-            },
-        )
-    )
+    fig.add_trace(colourbar_trace(SCALE, vmax, "MW"))
     fig.update_layout(
         title=f"{year}: offtake MW freed by all eight breakthroughs per supply area (P50); "
         "TenneT areas dotted (their own requests are in the operator table)",

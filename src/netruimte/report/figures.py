@@ -20,6 +20,25 @@ def severity(flex: pd.DataFrame, direction: str = "offtake") -> pd.Series:
     return t["hours_per_year_mean"]
 
 
+def colourbar_trace(scale: str, vmax: float, title: str) -> go.Scatter:
+    """An invisible trace that only shows a colour bar 0..vmax (area polygons have none)."""
+    return go.Scatter(
+        x=[None],
+        y=[None],
+        mode="markers",
+        showlegend=False,
+        hoverinfo="skip",
+        marker={
+            "colorscale": scale,
+            "cmin": 0,
+            "cmax": vmax,
+            "color": [0],
+            "showscale": True,
+            "colorbar": {"title": title},
+        },
+    )
+
+
 def area_map(areas: pd.DataFrame, flex: pd.DataFrame, direction: str = "offtake") -> go.Figure:
     """Areas as their bounding boxes (no tile server), coloured by congested hours per year."""
     sev = severity(flex, direction)
@@ -59,23 +78,7 @@ def area_map(areas: pd.DataFrame, flex: pd.DataFrame, direction: str = "offtake"
                 showlegend=False,
             )
         )
-    fig.add_trace(
-        go.Scatter(
-            x=[None],
-            y=[None],
-            mode="markers",
-            showlegend=False,
-            hoverinfo="skip",
-            marker={
-                "colorscale": SEVERITY_SCALE,
-                "cmin": 0,
-                "cmax": vmax,
-                "color": [0],
-                "showscale": True,
-                "colorbar": {"title": "h/yr"},
-            },
-        )
-    )
+    fig.add_trace(colourbar_trace(SEVERITY_SCALE, vmax, "h/yr"))
     fig.update_layout(
         title=f"Supply areas by {direction} congestion (hours per year, mean of weather years)",
         xaxis={"title": "longitude", "scaleanchor": "y", "scaleratio": 1.6},
