@@ -89,7 +89,11 @@ def impact_figure(comparison: pd.DataFrame) -> go.Figure:
 
 def area_map(areas: pd.DataFrame, freed: pd.Series, year: int) -> go.Figure:
     """Supply areas as bounding boxes coloured by offtake MW freed by all eight (P50)."""
-    vmax = max(float(freed.max()) if len(freed) else 0.0, 1.0)
+    # scale on supply areas only (a TenneT area's own requests are GW-sized) and cap at
+    # their P95, so one large area does not leave the rest of the map one colour
+    dso = freed.reindex(areas.index[areas["level"] != "tso"]).dropna()
+    dso = dso[dso > 0]
+    vmax = max(float(np.percentile(dso, 95)) if len(dso) else 0.0, 1.0)
     fig = go.Figure()
     for aid, a in areas.iterrows():  # per area (hundreds)
         if pd.isna(a.bbox_west):
@@ -112,7 +116,7 @@ def area_map(areas: pd.DataFrame, freed: pd.Series, year: int) -> go.Figure:
                 showlegend=False,
             )
         )
-    fig.add_trace(colourbar_trace(SCALE, vmax, "MW"))
+    fig.add_trace(colourbar_trace(SCALE, vmax, "MW (P95+ capped)"))
     fig.update_layout(
         title=f"{year}: offtake MW freed by all eight breakthroughs per supply area (P50); "
         "TenneT areas dotted (their own requests are in the operator table)",
