@@ -96,6 +96,15 @@ def tender_bought(options: pd.DataFrame, area_ids, level, shortage, floor_eur) -
     return out
 
 
+def mw_by_direction(options: pd.DataFrame, bought: np.ndarray) -> np.ndarray:
+    """(..., 2) MW of the bought options (`bought` (..., O), bool or share) per direction
+    (offtake, feed-in)."""
+    mw = options["mw"].to_numpy(float)
+    feedin = (options["direction"] == "feedin").to_numpy()
+    b = np.asarray(bought, dtype=float)
+    return np.stack([b @ (mw * ~feedin), b @ (mw * feedin)], axis=-1)
+
+
 def flex_tables(
     data,
     samples: pd.DataFrame,

@@ -5,7 +5,9 @@ Phases per target year (each a batch of independent tasks, tasks.py):
 2. in the driver: the national ACM priority order (its location criterion needs every group's
    shortage hours), the national top-N of large connections;
 3. per group: admitted MW per flex merit level and sample; in the driver the budget
-   allocation of the budget per sample (HiGHS, market/budget.py);
+   allocation of the budget per sample (HiGHS, market/budget.py); the spend table gives
+   the € and the flex MW tenders and the budget buy, per direction (feed-in options are far
+   cheaper per MW, so most bought MW are feed-in; only offtake options free offtake room);
 4. per group and chunk of samples: all 256 sets; in the driver the sums over groups.
 Tasks run through an executor: in this process (`LocalExecutor`) or on a Dask cluster
 (distributed.py). The driver adds group results in group order, so both give equal numbers.
@@ -21,7 +23,7 @@ import pandas as pd
 
 from netruimte.errors import InputError
 from netruimte.impact import tasks
-from netruimte.impact.flexsets import allocate_levels, tender_bought
+from netruimte.impact.flexsets import allocate_levels, mw_by_direction, tender_bought
 from netruimte.impact.groups import partition, subregion
 from netruimte.impact.params import ImpactParams
 from netruimte.impact.sampling import sample_table
@@ -320,20 +322,28 @@ def year_inputs(ctx: Context, year: int) -> YearInputs:
     level8 = np.zeros((len(samples), len(ctx.groups)), dtype=np.int64)
     floors = mp.floor_eur_per_area_yr * samples["tenders_floor"].to_numpy(float)
     tender_cost = np.zeros(len(samples))
-    tender_mw = np.zeros(len(samples))
+    tender_mw = np.zeros((len(samples), 2))  # offtake, feed-in
     for s_ in summaries:
         bought = tender_bought(
             s_["options"], s_["area_ids"], s_["level"], s_["shortage_hours"], floors
         )
         if len(s_["options"]):
             tender_cost += bought @ s_["options"]["cost_eur_per_yr"].to_numpy(float)
-            tender_mw += bought @ s_["options"]["mw"].to_numpy(float)
+            tender_mw += mw_by_direction(s_["options"], bought)
     rows = []
     for s in range(len(samples)):
         cur = np.stack([c[0][s] for c in curves])  # (G, 2, K+1)
         floor = np.where(ctx.is_dso, mp.floor_eur_per_area_yr * samples.at[s, "tenders_floor"], 0.0)
         budget = ctx.budget_central * samples.at[s, "budget_eur"]
         level8[s], gain8, spent8 = allocate_levels(cur, cost, ctx.group_of_area, floor, budget)
+        budget_mw = sum(
+            (
+                mw_by_direction(s_["options"], s_["options"]["level"].to_numpy() <= level8[s, g])
+                for g, s_ in enumerate(summaries)
+                if len(s_["options"])
+            ),
+            np.zeros(2),
+        )
         rows.append(
             {
                 "sample": s,
@@ -341,11 +351,15 @@ def year_inputs(ctx: Context, year: int) -> YearInputs:
                 if ctx.is_dso.any()
                 else 0.0,
                 "tenders_cost_eur_per_yr": tender_cost[s],
-                "tenders_flex_mw": tender_mw[s],
+                "tenders_flex_mw": tender_mw[s].sum(),
+                "tenders_flex_mw_offtake": tender_mw[s, 0],
+                "tenders_flex_mw_feedin": tender_mw[s, 1],
                 "budget_eur_per_yr": budget,
                 "budget_spent_above_floor_eur_per_yr": spent8,
                 "budget_cost_eur_per_yr": _bought_cost(cost, ctx.group_of_area, level8[s]),
                 "budget_mw_gain_in_allocation": gain8,
+                "budget_flex_mw_offtake": budget_mw[0],
+                "budget_flex_mw_feedin": budget_mw[1],
             }
         )
     timings["flex levels and allocation"] = time.perf_counter() - t2
