@@ -33,6 +33,7 @@ def test_writes_report_and_tables(folder: Path, tmp_path: Path) -> None:
     proc = run("--region", str(folder), "--samples", "3", "--years", "2030", "--out", str(out))
     assert proc.returncode == 0, proc.stderr
     assert "all eight" in proc.stdout
+    assert "per operator" in proc.stdout  # the per-operator table is printed too
     head = json.loads((out / "summary.json").read_text())
     assert head["samples"] == 3 and head["executor"].startswith("1 process")
     assert list(head["years"]) == ["2030"]

@@ -145,7 +145,30 @@ def impact_cmd(
             f"{r.reference_low_gw:.2f}–{r.reference_high_gw:.2f}",
         )
     console.print(table)
+    console.print(_operator_table(res))
     console.print(
         f"[green]wrote[/] {out} ({res.executor}, {seconds:.0f} s, peak memory of this "
         f"process {peak_mb:,.0f} MB)"
     )
+
+
+def _operator_table(res) -> Table:
+    """Per operator and year: baseline admitted and offtake MW freed by all eight."""
+    from netruimte.impact.analysis import operator_table
+
+    ops = operator_table(res)
+    table = Table(title="Offtake MW freed by all eight per operator (P10 / P50 / P90)")
+    for col in ("year", "operator", "level", "baseline MW", "P10", "P50", "P90", "requests P50"):
+        table.add_column(col, justify="left" if col in ("operator", "level") else "right")
+    for r in ops.itertuples():
+        table.add_row(
+            str(r.year),
+            str(r.operator),
+            str(r.level),
+            f"{r.baseline_mw_offtake:,.0f}",
+            f"{r.freed_mw_p10:,.0f}",
+            f"{r.freed_mw_p50:,.0f}",
+            f"{r.freed_mw_p90:,.0f}",
+            f"{r.freed_requests_p50:,.0f}",
+        )
+    return table
