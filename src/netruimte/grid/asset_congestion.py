@@ -154,7 +154,7 @@ def voltage_sensitivity_pu_per_mw(
 
 
 def engine_axis(n: int) -> pd.DatetimeIndex:
-    """A placeholder UTC axis for probe batches whose steps are not points in time."""
+    """A synthetic 15-minute UTC axis for probe batches (their steps are probes, not times)."""
     return pd.date_range("2000-01-01", periods=n, freq="15min", tz="UTC")
 
 

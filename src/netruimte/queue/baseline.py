@@ -25,41 +25,13 @@ import pandas as pd
 
 from netruimte.profiles.library import ShapeLibrary, request_shape
 from netruimte.prognosis.cube import LoadCube
+from netruimte.queue.admission import AreaLimits, area_limits
 from netruimte.region.model import Region
 from netruimte.scenario import Scenario
 from netruimte.timeaxis import STEP_H
 
 EPS_MW = 1e-6
 DIR_NAMES = ("offtake", "feed-in")
-
-
-@dataclass
-class AreaLimits:
-    """What an area tolerates: capacity, flex cover and accepted residual hours, per direction."""
-
-    capacity_mw: np.ndarray  # (A, 2) offtake, feed-in; inf = unknown
-    flex_mw: np.ndarray  # (A, 2)
-    flex_hours: np.ndarray  # (A, 2) max activation hours per year; inf = unlimited
-    max_residual_hours: float
-
-
-def area_limits(region: Region, scenario: Scenario) -> AreaLimits:
-    """Capacities and counted flex per area from the region and the scenario's risk."""
-    a_n = region.n_areas
-    cap = np.stack([region.capacity_mw("offtake"), region.capacity_mw("feedin")], axis=1)
-    flex_mw = np.zeros((a_n, 2))
-    flex_hours = np.full((a_n, 2), np.inf)
-    fa = region.flex_assets
-    if len(fa):
-        contracted = fa["contracted"].fillna(True).astype(bool)
-        counted = fa if scenario.risk.count_uncontracted_flex else fa[contracted]
-        pos = {a: i for i, a in enumerate(region.area_ids)}
-        for row in counted.itertuples():  # per flex asset (tens), not per time step
-            a, d = pos[row.area_id], 0 if row.direction == "offtake" else 1
-            flex_mw[a, d] += row.mw
-            if row.max_hours_per_year is not None and not pd.isna(row.max_hours_per_year):
-                flex_hours[a, d] = min(flex_hours[a, d], row.max_hours_per_year)
-    return AreaLimits(cap, flex_mw, flex_hours, scenario.risk.max_shortage_hours_per_year)
 
 
 @dataclass
